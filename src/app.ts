@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { loadConfig, type Config } from './config/load.js';
+import { compileCores, type Cores } from './cores.js';
+import type { Logger } from './log.js';
+import { createQueues, type StageQueues } from './queues/factory.js';
+import type { Stage } from './queues/names.js';
+import { checkEvictionPolicy, connect, resolveRedis, type RedisEndpoint } from './redis/connection.js';
+import { Store } from './store/store.js';
+import { startWorkers } from './workers/runtime.js';
+
+/** Everything a command needs to talk to marsad's Redis, opened once and closed once. */
+export interface App {
+  config: Config;
+  cores: Cores;
+  log: Logger;
+  endpoint: RedisEndpoint;
+  redis: Redis;
+  store: Store;
+  queues: StageQueues;
+  workers: Worker[];
+  startWorkers(stages: readonly Stage[]): Worker[];
+  /** Closes workers (letting active jobs finish), queues and connections; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Where a private redis-server keeps its AOF when marsad has to start one. */
+  dataDir?: string;
+}
+
+export async function openApp({ log, env = process.env, dataDir = path.resolve('data') }: OpenOptions): Promise<App> {
+  const config = loadConfig(env);
+  const cores = compileCores(config);
+  const endpoint = await resolveRedis(config.redisUrl, dataDir, log);
+  const redis = connect(endpoint.url, 'client');
+  redis.on('error', (err) => log.error({ err: err.message }, 'redis connection error'));
+  await checkEvictionPolicy(redis, log);
+  // Workers block on their connection, so they get their own one without a retry limit.
+  let workerConnection: Redis | null = null;
+  const queues = createQueues(redis, config.settings);
+  const store = new Store(redis, config.settings.redis.prefix);
+  const workers: Worker[] = [];
+  let closing: Promise<void> | null = null;
+
+  const app: App = {
+    config,
+    cores,
+    log,
+    endpoint,
+    redis,
+    store,
+    queues,
+    workers,
+    startWorkers(stages) {
+      if (!workerConnection) {
+        workerConnection = connect(endpoint.url, 'worker');
+        workerConnection.on('error', (err) => log.error({ err: err.message }, 'redis worker connection error'));
+      }
+      const started = startWorkers(stages, { store, config, cores, log }, queues, workerConnection);
+      workers.push(...started);
+      return started;
+    },
+    close() {
+      closing ??= (async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await Promise.all(Object.values(queues).map((q) => q.close()));
+        await workerConnection?.quit().catch(() => workerConnection?.disconnect());
+        await redis.quit().catch(() => redis.disconnect());
+        await endpoint.stop();
+      })();
+      return closing;
+    },
+  };
+  return app;
+}

@@ -1,0 +1,121 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from '../config/yaml-file.js';
+import { createLogger } from '../log.js';
+import { NoRedisError } from '../redis/connection.js';
+import { analyzeCommand } from './analyze.js';
+import { articlesCommand } from './articles.js';
+import { runCommand, workerCommand } from './run.js';
+import { seedCommand } from './seed.js';
+import { statusCommand } from './status.js';
+import type { Logger } from '../log.js';
+
+export interface CommandContext {
+  args: string[];
+  log: Logger;
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, unknown>, positionals: string[], ctx: CommandContext): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  run: {
+    summary: 'run every worker in one process until SIGINT/SIGTERM',
+    usage: 'marsad run',
+    options: {},
+    run: (_v, _p, ctx) => runCommand(ctx),
+  },
+  worker: {
+    summary: 'run the workers of some stages (default: all) until SIGINT/SIGTERM',
+    usage: 'marsad worker [STAGE...]     stages: clean dedup tag',
+    options: {},
+    run: (_v, stages, ctx) => workerCommand(stages, ctx),
+  },
+  seed: {
+    summary: 'put every document of a folder through the pipeline and wait until all are through',
+    usage: 'marsad seed [--dir DIR] [--timeout SECONDS] [--json]',
+    options: { dir: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
+    run: (v, _p, ctx) => seedCommand(v as { dir?: string; timeout?: string; json?: boolean }, ctx),
+  },
+  analyze: {
+    summary: 'clean, tag and match milestones on files, without Redis (for tuning the taxonomy)',
+    usage: 'marsad analyze FILE... [--json]',
+    options: { json: { type: 'boolean' } },
+    run: (v, files, ctx) => analyzeCommand(files, v as { json?: boolean }, ctx),
+  },
+  articles: {
+    summary: 'list the stored articles, newest first',
+    usage: 'marsad articles [--json] [--base ID] [--topic ID] [--milestone ID] [--limit N]',
+    options: {
+      json: { type: 'boolean' },
+      base: { type: 'string' },
+      topic: { type: 'string' },
+      milestone: { type: 'string' },
+      limit: { type: 'string' },
+    },
+    run: (v, _p, ctx) => articlesCommand(v as { json?: boolean; base?: string; topic?: string; milestone?: string; limit?: string }, ctx),
+  },
+  status: {
+    summary: 'queue counts, workers attached, articles and duplicates',
+    usage: 'marsad status [--json]',
+    options: { json: { type: 'boolean' } },
+    run: (v, _p, ctx) => statusCommand(v as { json?: boolean }, ctx),
+  },
+};
+
+function help(): string {
+  const lines = ['marsad: monitors reporting on the US and coalition withdrawal from Iraq and Syria', '', 'Commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(9)} ${c.summary}`, `            ${c.usage}`);
+  lines.push('', 'Environment: REDIS_URL, MARSAD_CONFIG_DIR, MARSAD_PREFIX, MARSAD_LOG_LEVEL (see README.md).');
+  return lines.join('\n') + '\n';
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [name, ...rest] = argv;
+  const out = process.stdout;
+  const err = process.stderr;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    out.write(help());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err.write(`marsad: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  const log = createLogger(env);
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (parsed.values.help) {
+      out.write(`${command.usage}\n  ${command.summary}\n`);
+      return 0;
+    }
+    return await command.run(parsed.values, parsed.positionals, { args: rest, log, out, err });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`marsad ${name}: ${e.message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError || e instanceof NoRedisError) {
+      err.write(`marsad ${name}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    log.flush();
+  }
+}

@@ -1,0 +1,156 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openApp, type App } from '../app.js';
+import { jobIdFor } from '../queues/jobs.js';
+import { STAGES, type Stage } from '../queues/names.js';
+import { readSeedFolder } from '../seed/documents.js';
+import type { Article } from '../model.js';
+import { enqueue } from '../workers/runtime.js';
+import type { CommandContext } from './main.js';
+import { UsageError } from './main.js';
+import { Progress } from './progress.js';
+
+export const DEFAULT_SEEDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds');
+
+export interface SeedOutcome {
+  file: string;
+  id: string;
+  status: 'new' | 'known' | 'failed';
+  error?: string;
+  article?: Pick<Article, 'id' | 'title' | 'published' | 'bases' | 'topics' | 'duplicateOf' | 'duplicateMatch'> & { milestones: string[] };
+}
+
+export interface SeedSummary {
+  dir: string;
+  documents: number;
+  new: number;
+  known: number;
+  failed: number;
+  duplicates: number;
+  problems: string[];
+  outcomes: SeedOutcome[];
+}
+
+/** How often the wait re-reads the store: cheap (one MGET), and it sees workers in any process. */
+const POLL_MS = 200;
+
+export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: number; progress?: Progress }): Promise<SeedSummary> {
+  const { documents, problems } = readSeedFolder(dir, new Date().toISOString());
+  const outcomes = new Map<string, SeedOutcome>();
+  const pending = new Set<string>();
+  const existing = new Map((await app.store.getArticles(documents.map((d) => d.id))).map((a) => [a.id, a]));
+  for (const doc of documents) {
+    const created = await app.store.putDocument(doc);
+    const done = existing.get(doc.id)?.stage === 'tagged';
+    outcomes.set(doc.id, { file: doc.origin.kind === 'seed' ? doc.origin.file : doc.id, id: doc.id, status: created ? 'new' : 'known' });
+    if (!done) {
+      pending.add(doc.id);
+      await enqueue(app.queues, 'clean', { documentId: doc.id });
+    }
+  }
+
+  const idle = await stagesWithoutWorkers(app);
+  if (pending.size > 0 && idle.length > 0) {
+    app.log.info({ stages: idle }, 'no worker attached to these stages: running them in this process');
+    app.startWorkers(idle);
+  }
+
+  const deadline = Date.now() + opts.timeoutMs;
+  let lastFailureCheck = 0;
+  opts.progress?.update(documents.length - pending.size, documents.length);
+  while (pending.size > 0) {
+    const articles = await app.store.getArticles([...pending]);
+    for (const a of articles) if (a.stage === 'tagged') pending.delete(a.id);
+    if (Date.now() - lastFailureCheck > 2000) {
+      lastFailureCheck = Date.now();
+      for (const id of pending) {
+        const error = await permanentFailure(app, id, articles.find((a) => a.id === id) ?? null);
+        if (error) {
+          pending.delete(id);
+          Object.assign(outcomes.get(id)!, { status: 'failed', error });
+        }
+      }
+    }
+    opts.progress?.update(documents.length - pending.size, documents.length);
+    if (pending.size === 0) break;
+    if (Date.now() > deadline) {
+      for (const id of pending) Object.assign(outcomes.get(id)!, { status: 'failed', error: 'not through the pipeline before the timeout (are the workers running? see marsad status)' });
+      break;
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  opts.progress?.done();
+
+  const finished = new Map((await app.store.getArticles(documents.map((d) => d.id))).map((a) => [a.id, a]));
+  for (const outcome of outcomes.values()) {
+    const a = finished.get(outcome.id);
+    if (a && outcome.status !== 'failed') {
+      outcome.article = {
+        id: a.id,
+        title: a.title,
+        published: a.published,
+        bases: a.bases,
+        topics: a.topics,
+        milestones: a.milestones.map((m) => m.id),
+        duplicateOf: a.duplicateOf,
+        duplicateMatch: a.duplicateMatch,
+      };
+    }
+  }
+  const list = [...outcomes.values()];
+  return {
+    dir,
+    documents: documents.length,
+    new: list.filter((o) => o.status === 'new').length,
+    known: list.filter((o) => o.status === 'known').length,
+    failed: list.filter((o) => o.status === 'failed').length,
+    duplicates: list.filter((o) => o.article?.duplicateOf).length,
+    problems,
+    outcomes: list,
+  };
+}
+
+async function stagesWithoutWorkers(app: App): Promise<Stage[]> {
+  const counts = await Promise.all(STAGES.map((s) => app.queues[s].getWorkersCount()));
+  return STAGES.filter((_, i) => counts[i] === 0);
+}
+
+/** The reason a document will never get through, once a stage's job has failed for good. */
+async function permanentFailure(app: App, documentId: string, article: Article | null): Promise<string | null> {
+  const stage: Stage = article === null ? 'clean' : article.stage === 'cleaned' ? 'dedup' : 'tag';
+  const data = stage === 'clean' ? { documentId } : { articleId: documentId };
+  const job = await app.queues[stage].getJob(jobIdFor(stage, data));
+  if (!job || !(await job.isFailed())) return null;
+  return `${stage}: ${job.failedReason ?? 'failed'}`;
+}
+
+export async function seedCommand(opts: { dir?: string; timeout?: string; json?: boolean }, ctx: CommandContext): Promise<number> {
+  const dir = path.resolve(opts.dir ?? DEFAULT_SEEDS_DIR);
+  const timeoutSeconds = opts.timeout === undefined ? 600 : Number(opts.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout takes a number of seconds, got "${opts.timeout}"`);
+  const app = await openApp({ log: ctx.log });
+  try {
+    const summary = await seedDocuments(app, dir, { timeoutMs: timeoutSeconds * 1000, progress: new Progress('seed', ctx.err) });
+    if (opts.json) ctx.out.write(JSON.stringify(summary, null, 2) + '\n');
+    else ctx.out.write(formatSummary(summary));
+    return summary.failed > 0 || summary.problems.length > 0 ? 1 : 0;
+  } finally {
+    await app.close();
+  }
+}
+
+function formatSummary(s: SeedSummary): string {
+  const lines = [`${s.dir}: ${s.documents} documents, ${s.new} new, ${s.known} already known, ${s.failed} failed, ${s.duplicates} duplicates`];
+  for (const o of s.outcomes) {
+    if (o.status === 'failed') {
+      lines.push(`  ✗ ${o.file}: ${o.error}`);
+      continue;
+    }
+    const a = o.article;
+    const dup = a?.duplicateOf ? `  duplicate of ${a.duplicateOf} (${a.duplicateMatch})` : '';
+    lines.push(`  ${o.status === 'new' ? '+' : '='} ${o.file} → ${o.id}  ${a?.title ?? '(no headline in the text)'}`);
+    lines.push(`      published ${a?.published ?? 'unknown'}; bases ${a?.bases.join(', ') || '-'}; milestones ${a?.milestones.join(', ') || '-'}${dup}`);
+  }
+  for (const p of s.problems) lines.push(`  ! ${p}`);
+  return lines.join('\n') + '\n';
+}

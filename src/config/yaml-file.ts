@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { z } from 'zod';
+
+/** A configuration problem, always naming the file, the line and the key, and how to fix it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  }
+  return out || '(top level)';
+}
+
+/**
+ * Parses YAML text and validates it against `schema`; every error names `file:line`, the key path
+ * and what the schema expected.
+ */
+export function parseYamlConfig<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return `line ${pos.line}, column ${pos.col}: YAML syntax: ${e.message.split('\n')[0]} (fix the syntax there)`;
+      }),
+    );
+  }
+  const result = schema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    // Point at the deepest node of the path that exists in the document.
+    let line: number | undefined;
+    for (let depth = issue.path.length; depth >= 0 && line === undefined; depth--) {
+      const node = doc.getIn(issue.path.slice(0, depth) as unknown[], true);
+      if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
+    }
+    const where = line === undefined ? '' : `line ${line}: `;
+    return `${where}${formatPath(issue.path)}: ${issue.message}`;
+  });
+  throw new ConfigError(file, problems);
+}
+
+export function readYamlConfig<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'ENOENT'
+        ? 'the file is missing: create it (see README.md, Configuration) or point MARSAD_CONFIG_DIR at the folder that has it'
+        : `cannot read it (${code ?? String(err)})`;
+    throw new ConfigError(file, [hint]);
+  }
+  return parseYamlConfig(file, text, schema);
+}

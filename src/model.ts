@@ -1,0 +1,74 @@
+import type { Evidence } from './tagging/gazetteer.js';
+
+export type Language = 'ar' | 'en' | 'und';
+
+/** Where a document came from: a seed file, or a feed item (the feeds issue). */
+export type Origin = { kind: 'seed'; file: string } | { kind: 'feed'; feedId: string; url: string };
+
+/** A raw document as it entered marsad, before cleaning. */
+export interface SourceDocument {
+  id: string;
+  origin: Origin;
+  format: 'text' | 'html';
+  body: string;
+  url: string | null;
+  source: string | null;
+  author: string | null;
+  /** Values given with the document (a .json seed, a feed item), used when the text itself has none. */
+  title: string | null;
+  published: string | null;
+  language: Language | null;
+  receivedAt: string;
+}
+
+export interface DuplicateRef {
+  id: string;
+  source: string | null;
+  url: string | null;
+  title: string | null;
+  published: string | null;
+  /** How the duplicate was recognised. */
+  match: 'url' | 'exact' | 'near';
+  similarity: number;
+}
+
+export interface TagRef {
+  id: string;
+  count: number;
+  evidence: Evidence[];
+}
+
+export interface MilestoneRef {
+  id: string;
+  evidence: Evidence[];
+}
+
+/** The article as stored and as printed by `marsad articles --json`. Fields are added, never renamed. */
+export interface Article {
+  id: string;
+  origin: Origin;
+  url: string | null;
+  canonicalUrl: string | null;
+  source: string | null;
+  author: string | null;
+  byline: string | null;
+  title: string | null;
+  published: string | null;
+  language: Language;
+  text: string;
+  /** Ids of the bases and topics, for filtering; their evidence is in `tags`. */
+  bases: string[];
+  topics: string[];
+  milestones: MilestoneRef[];
+  tags: { bases: TagRef[]; topics: TagRef[] };
+  duplicateOf: string | null;
+  duplicateMatch: DuplicateRef['match'] | null;
+  similarity: number | null;
+  alsoReportedBy: DuplicateRef[];
+  contentHash: string;
+  /** Order in which marsad first saw articles; an original always has a lower seq than its duplicates. */
+  seq: number;
+  firstSeen: string;
+  stage: 'cleaned' | 'deduped' | 'tagged';
+  warnings: string[];
+}

@@ -1,0 +1,132 @@
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseYamlConfig, ConfigError } from '../config/yaml-file.js';
+import { InvalidUrlError, canonicalUrl } from '../dedup/canonical-url.js';
+import { documentId } from '../ids.js';
+import type { SourceDocument } from '../model.js';
+
+export const SEED_EXTENSIONS = ['.txt', '.html', '.htm', '.json'] as const;
+
+const language = z.enum(['ar', 'en', 'und']);
+const httpUrl = z.string().refine((u) => {
+  try {
+    canonicalUrl(u);
+    return true;
+  } catch (err) {
+    if (err instanceof InvalidUrlError) return false;
+    throw err;
+  }
+}, 'expected an http(s) URL');
+
+const ManifestSchema = z
+  .object({
+    documents: z.array(
+      z
+        .object({
+          file: z.string().min(1),
+          source: z.string().min(1).nullable().default(null),
+          author: z.string().min(1).nullable().default(null),
+          url: httpUrl.nullable().default(null),
+          language: language.nullable().default(null),
+          published: z.string().nullable().default(null),
+          title: z.string().nullable().default(null),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+const JsonDocumentSchema = z
+  .object({
+    title: z.string().optional(),
+    text: z.string().optional(),
+    html: z.string().optional(),
+    url: httpUrl.optional(),
+    source: z.string().optional(),
+    author: z.string().optional(),
+    published: z.string().optional(),
+    language: language.optional(),
+  })
+  .strict()
+  .refine((d) => (d.text === undefined) !== (d.html === undefined), { message: 'give exactly one of "text" or "html"' });
+
+export const MANIFEST_FILE = 'manifest.yaml';
+
+/**
+ * Reads every seed document of a folder (sorted by name) with what its manifest says about it.
+ * Files that cannot be read or parsed are returned as problems, never dropped silently.
+ */
+export function readSeedFolder(dir: string, receivedAt: string): { documents: SourceDocument[]; problems: string[] } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new Error(`${dir}: not a folder. Give a folder of .txt, .html or .json documents with --dir.`);
+  }
+  const manifestPath = path.join(dir, MANIFEST_FILE);
+  const manifest = existsSync(manifestPath)
+    ? parseYamlConfig(manifestPath, readFileSync(manifestPath, 'utf8'), ManifestSchema).documents
+    : [];
+  const byFile = new Map(manifest.map((m) => [m.file, m]));
+  const files = readdirSync(dir)
+    .filter((f) => (SEED_EXTENSIONS as readonly string[]).includes(path.extname(f).toLowerCase()))
+    .sort();
+  const problems = manifest.filter((m) => !files.includes(m.file)).map((m) => `${manifestPath}: lists ${m.file}, which is not in the folder`);
+  const documents: SourceDocument[] = [];
+  for (const file of files) {
+    const full = path.join(dir, file);
+    try {
+      documents.push(readSeedFile(full, byFile.get(file) ?? null, receivedAt));
+    } catch (err) {
+      problems.push(err instanceof ConfigError ? err.message : `${full}: ${(err as Error).message}`);
+    }
+  }
+  return { documents, problems };
+}
+
+type ManifestEntry = z.output<typeof ManifestSchema>['documents'][number];
+
+function readSeedFile(full: string, entry: ManifestEntry | null, receivedAt: string): SourceDocument {
+  const file = path.basename(full);
+  const raw = readFileSync(full);
+  const content = decodeUtf8(raw, full);
+  const ext = path.extname(file).toLowerCase();
+  let body = content;
+  let format: SourceDocument['format'] = ext === '.txt' ? 'text' : 'html';
+  let given: z.output<typeof JsonDocumentSchema> = {};
+  if (ext === '.json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(content);
+    } catch (err) {
+      throw new Error(`not valid JSON (${(err as Error).message}); expected {title?, text|html, url?, source?, published?}`);
+    }
+    const result = JsonDocumentSchema.safeParse(parsed);
+    if (!result.success) {
+      throw new Error(result.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; '));
+    }
+    given = result.data;
+    format = given.html !== undefined ? 'html' : 'text';
+    body = given.html ?? given.text ?? '';
+  }
+  const url = entry?.url ?? given.url ?? null;
+  return {
+    id: documentId({ url, body }),
+    origin: { kind: 'seed', file },
+    format,
+    body,
+    url,
+    source: entry?.source ?? given.source ?? null,
+    author: entry?.author ?? given.author ?? null,
+    title: entry?.title ?? given.title ?? null,
+    published: entry?.published ?? given.published ?? null,
+    language: entry?.language ?? given.language ?? null,
+    receivedAt,
+  };
+}
+
+function decodeUtf8(raw: Buffer, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
+  } catch {
+    throw new Error(`${file}: not valid UTF-8. Convert it first (e.g. iconv -f windows-1256 -t utf-8).`);
+  }
+}

@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Article, DuplicateRef, SourceDocument } from '../model.js';
+
+export interface StoredSignature {
+  signature: Uint32Array;
+  shingleCount: number;
+}
+
+/**
+ * Every Redis key marsad keeps outside BullMQ, behind one module. All keys start with the configured
+ * prefix (default "{marsad}"), whose braces put them in one Redis Cluster slot, so the multi-key
+ * script below is cluster-safe.
+ */
+export class Store {
+  private readonly k: ReturnType<typeof keys>;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+  ) {
+    this.k = keys(prefix);
+    if (!('marsadRegisterBands' in redis)) {
+      redis.defineCommand('marsadRegisterBands', { lua: REGISTER_BANDS_LUA });
+    }
+  }
+
+  /** Saves a raw document unless one with its id exists; returns whether it was new. */
+  async putDocument(doc: SourceDocument): Promise<boolean> {
+    return (await this.redis.set(this.k.doc(doc.id), JSON.stringify(doc), 'NX')) === 'OK';
+  }
+
+  async getDocument(id: string): Promise<SourceDocument | null> {
+    const raw = await this.redis.get(this.k.doc(id));
+    return raw === null ? null : (JSON.parse(raw) as SourceDocument);
+  }
+
+  /** Records why a document could not become an article (a permanent failure), for operators. */
+  async recordDocumentFailure(id: string, reason: string): Promise<void> {
+    await this.redis.hset(this.k.failures, id, JSON.stringify({ reason, at: new Date().toISOString() }));
+  }
+
+  async documentFailure(id: string): Promise<string | null> {
+    const raw = await this.redis.hget(this.k.failures, id);
+    return raw === null ? null : (JSON.parse(raw) as { reason: string }).reason;
+  }
+
+  async nextSeq(): Promise<number> {
+    return this.redis.incr(this.k.seq);
+  }
+
+  async getArticle(id: string): Promise<Article | null> {
+    const raw = await this.redis.get(this.k.article(id));
+    return raw === null ? null : (JSON.parse(raw) as Article);
+  }
+
+  async getArticles(ids: readonly string[]): Promise<Article[]> {
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(...ids.map((id) => this.k.article(id)));
+    return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as Article]));
+  }
+
+  /** Writes the article and keeps the listing and tag indexes in step with it. */
+  async saveArticle(article: Article, previous: Article | null): Promise<void> {
+    const tx = this.redis.multi();
+    tx.set(this.k.article(article.id), JSON.stringify({ ...article, alsoReportedBy: [] }));
+    tx.zadd(this.k.articles, article.seq, article.id);
+    for (const [kind, ids] of indexEntries(previous)) for (const id of ids) tx.zrem(this.k.index(kind, id), article.id);
+    for (const [kind, ids] of indexEntries(article)) for (const id of ids) tx.zadd(this.k.index(kind, id), article.seq, article.id);
+    await tx.exec();
+  }
+
+  async countArticles(): Promise<number> {
+    return this.redis.zcard(this.k.articles);
+  }
+
+  /** Article ids, newest first, optionally only those tagged with every given base/topic/milestone. */
+  async listArticleIds(filter: { base?: string; topic?: string; milestone?: string }, limit: number): Promise<string[]> {
+    const sets = [
+      filter.base && this.k.index('base', filter.base),
+      filter.topic && this.k.index('topic', filter.topic),
+      filter.milestone && this.k.index('milestone', filter.milestone),
+    ].filter((s): s is string => Boolean(s));
+    const stop = limit > 0 ? limit - 1 : -1;
+    if (sets.length === 0) return this.redis.zrevrange(this.k.articles, 0, stop);
+    if (sets.length === 1) return this.redis.zrevrange(sets[0]!, 0, stop);
+    // Intersect by reading the smallest index and checking membership in the others.
+    const cards = await Promise.all(sets.map((s) => this.redis.zcard(s)));
+    const order = sets.map((s, i) => [s, cards[i]!] as const).sort((a, b) => a[1] - b[1]);
+    const [smallest, ...rest] = order.map(([s]) => s);
+    const candidates = await this.redis.zrevrange(smallest!, 0, -1);
+    const out: string[] = [];
+    for (const id of candidates) {
+      const scores = await Promise.all(rest.map((s) => this.redis.zscore(s, id)));
+      if (scores.every((x) => x !== null)) out.push(id);
+      if (limit > 0 && out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Claims a canonical-URL key for an article; returns the id that holds it (itself when new). */
+  async claimUrl(urlKey: string, articleId: string): Promise<string> {
+    return this.claim(this.k.url(sha256(urlKey)), articleId);
+  }
+
+  /** Claims an exact content hash for an article; returns the id that holds it (itself when new). */
+  async claimContentHash(hash: string, articleId: string): Promise<string> {
+    return this.claim(this.k.hash(hash), articleId);
+  }
+
+  private async claim(key: string, articleId: string): Promise<string> {
+    const [[, , ], [, holder]] = (await this.redis.multi().set(key, articleId, 'NX').get(key).exec()) as [[null, unknown], [null, string]];
+    return holder;
+  }
+
+  /** Stores a MinHash signature with its distinct-shingle count (needed for containment estimates). */
+  async putSignature(articleId: string, signed: StoredSignature): Promise<void> {
+    const packed = new Uint32Array(signed.signature.length + 1);
+    packed[0] = signed.shingleCount;
+    packed.set(signed.signature, 1);
+    await this.redis.set(this.k.signature(articleId), Buffer.from(packed.buffer));
+  }
+
+  async getSignatures(ids: readonly string[]): Promise<Map<string, StoredSignature>> {
+    const out = new Map<string, StoredSignature>();
+    if (ids.length === 0) return out;
+    const raws = await this.redis.mgetBuffer(...ids.map((id) => this.k.signature(id)));
+    ids.forEach((id, i) => {
+      const buf = raws[i];
+      if (!buf || buf.byteLength < 8 || buf.byteLength % 4 !== 0) return;
+      const packed = new Uint32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+      out.set(id, { shingleCount: packed[0]!, signature: packed.subarray(1) });
+    });
+    return out;
+  }
+
+  /**
+   * Adds an article to its LSH bands and returns the articles that share a band with it and were
+   * registered before it, in one atomic step: of two near-duplicates registered at the same time by
+   * two workers, the later always sees the earlier. At most `maxCandidates` are returned.
+   */
+  async registerBands(articleId: string, bandKeys: readonly string[], maxCandidates: number): Promise<string[]> {
+    const redisKeys = [this.k.dedupOrder, this.k.dedupCounter, ...bandKeys.map((b) => this.k.band(b))];
+    const run = (this.redis as unknown as { marsadRegisterBands(n: number, ...args: (string | number)[]): Promise<string[]> }).marsadRegisterBands;
+    return run.call(this.redis, redisKeys.length, ...redisKeys, articleId, maxCandidates);
+  }
+
+  /**
+   * Records an article's duplicate link ("also reported by" on its original), replacing the one a
+   * previous run recorded, so that a replay never leaves a stale link behind.
+   */
+  async setDuplicateLink(article: Article, previousOriginal: string | null): Promise<void> {
+    const tx = this.redis.multi();
+    if (previousOriginal && previousOriginal !== article.duplicateOf) tx.zrem(this.k.duplicates(previousOriginal), article.id);
+    if (article.duplicateOf) {
+      tx.zadd(this.k.duplicates(article.duplicateOf), article.seq, article.id);
+      tx.hset(this.k.duplicateOf, article.id, article.duplicateOf);
+    } else {
+      tx.hdel(this.k.duplicateOf, article.id);
+    }
+    await tx.exec();
+  }
+
+  async countDuplicates(): Promise<number> {
+    return this.redis.hlen(this.k.duplicateOf);
+  }
+
+  /** The reprints of an article, oldest first, as shown under "also reported by". */
+  async alsoReportedBy(originalId: string): Promise<DuplicateRef[]> {
+    const ids = await this.redis.zrange(this.k.duplicates(originalId), 0, -1);
+    return (await this.getArticles(ids)).map((d) => ({
+      id: d.id,
+      source: d.source,
+      url: d.url,
+      title: d.title,
+      published: d.published,
+      match: d.duplicateMatch ?? 'near',
+      similarity: d.similarity ?? 1,
+    }));
+  }
+
+  /** The article with its "also reported by" list filled in. */
+  async readArticle(id: string): Promise<Article | null> {
+    const article = await this.getArticle(id);
+    if (article === null) return null;
+    return { ...article, alsoReportedBy: await this.alsoReportedBy(id) };
+  }
+}
+
+function indexEntries(article: Article | null): [IndexKind, string[]][] {
+  if (article === null) return [];
+  return [
+    ['base', article.bases],
+    ['topic', article.topics],
+    ['milestone', article.milestones.map((m) => m.id)],
+  ];
+}
+
+type IndexKind = 'base' | 'topic' | 'milestone';
+
+function keys(p: string) {
+  return {
+    doc: (id: string) => `${p}:doc:${id}`,
+    failures: `${p}:doc-failures`,
+    article: (id: string) => `${p}:article:${id}`,
+    articles: `${p}:articles`,
+    seq: `${p}:seq`,
+    index: (kind: IndexKind, id: string) => `${p}:idx:${kind}:${id}`,
+    url: (hash: string) => `${p}:url:${hash}`,
+    hash: (hash: string) => `${p}:hash:${hash}`,
+    signature: (id: string) => `${p}:sig:${id}`,
+    band: (band: string) => `${p}:lsh:${band}`,
+    dedupOrder: `${p}:dedup-order`,
+    dedupCounter: `${p}:dedup-counter`,
+    duplicates: (id: string) => `${p}:dups:${id}`,
+    duplicateOf: `${p}:duplicate-of`,
+  };
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+// KEYS[1] order zset, KEYS[2] order counter, KEYS[3..] band sets; ARGV[1] article id, ARGV[2] cap.
+// An article keeps its order on a replay, so a re-run finds the same earlier articles.
+const REGISTER_BANDS_LUA = `
+local id = ARGV[1]
+local cap = tonumber(ARGV[2])
+local order = redis.call('ZSCORE', KEYS[1], id)
+if not order then
+  order = redis.call('INCR', KEYS[2])
+  redis.call('ZADD', KEYS[1], order, id)
+end
+order = tonumber(order)
+local seen = {}
+local out = {}
+for i = 3, #KEYS do
+  redis.call('SADD', KEYS[i], id)
+  if #out < cap then
+    for _, other in ipairs(redis.call('SRANDMEMBER', KEYS[i], cap + 1)) do
+      if other ~= id and not seen[other] then
+        seen[other] = true
+        local o = redis.call('ZSCORE', KEYS[1], other)
+        if o and tonumber(o) < order and #out < cap then out[#out + 1] = other end
+      end
+    end
+  end
+end
+return out
+`;

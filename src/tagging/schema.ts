@@ -1,0 +1,163 @@
+// Schemas for config/taxonomy.yaml and config/milestones.yaml. Pure: the config loader reads the YAML
+// and parses it with these; the inferred types are what the gazetteer and the milestone matcher compile.
+import { z } from 'zod';
+import { normalizeText } from '../text/arabic.js';
+
+const Id = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case: lower-case letters and digits joined by single hyphens');
+
+/**
+ * A phrase: words separated by spaces, matched token by token. A word ending in `*` matches any token
+ * that starts with it (ينسحب* matches ينسحبون, withdraw* matches withdrawal); the part before `*`
+ * needs 3 characters or more so that a prefix never matches half the language.
+ */
+const Phrase = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .refine((p) => p.split(/\s+/).every((w) => /^[^*]+\*?$/.test(w) && (!w.endsWith('*') || w.length > 3)), {
+    message: '`*` may only end a word, after at least 3 characters',
+  });
+
+/** Phrases per language. Arabic is matched with clitics and the article allowed on every word. */
+const Phrases = z.strictObject({
+  ar: z.array(Phrase).default([]),
+  en: z.array(Phrase).default([]),
+});
+
+const Names = z.strictObject({ ar: z.string().min(1), en: z.string().min(1) });
+
+/**
+ * Words that make an `ambiguous` alias count when one of them is within `window` tokens in the same
+ * sentence: "حرير" next to القوات الأمريكية is the base, "ثوب من الحرير" is silk.
+ */
+const Context = z.strictObject({
+  window: z.number().int().min(1).max(20).default(4),
+  ar: z.array(Phrase).default([]),
+  en: z.array(Phrase).default([]),
+});
+
+const entryFields = {
+  id: Id,
+  name: Names,
+  /** Names that tag on their own. */
+  aliases: Phrases,
+  /** Names that are also common words or other things (a town, a person): they tag only with `context`. */
+  ambiguous: Phrases.optional(),
+  context: Context.optional(),
+  note: z.string().optional(),
+};
+
+const needsContext = (e: { ambiguous?: { ar: string[]; en: string[] } | undefined; context?: unknown }) =>
+  !e.ambiguous || e.ambiguous.ar.length + e.ambiguous.en.length === 0 || e.context !== undefined;
+const needsContextMessage = { message: '`ambiguous` aliases need a `context` list', path: ['context'] };
+
+export const TopicSchema = z
+  .strictObject({
+    ...entryFields,
+    /** Hits needed in the text for the topic to tag (one is enough when the title names it too). */
+    min_hits: z.number().int().min(1).default(2),
+  })
+  .refine(needsContext, needsContextMessage);
+
+export const BaseSchema = z
+  .strictObject({ ...entryFields, country: z.enum(['iq', 'sy']) })
+  .refine(needsContext, needsContextMessage);
+
+export const TaxonomySchema = z
+  .strictObject({
+    topics: z.array(TopicSchema).min(1),
+    bases: z.array(BaseSchema).min(1),
+  })
+  .superRefine((tax, ctx) => {
+    const seen = new Map<string, string>();
+    for (const [list, entries] of [['topics', tax.topics], ['bases', tax.bases]] as const) {
+      entries.forEach((e, i) => {
+        const other = seen.get(e.id);
+        if (other) ctx.addIssue({ code: 'custom', path: [list, i, 'id'], message: `duplicate id "${e.id}" (also in ${other})` });
+        seen.set(e.id, list);
+      });
+    }
+    // The same name on two bases would make every mention of it tag both.
+    const owner = new Map<string, string>();
+    tax.bases.forEach((b, i) => {
+      for (const lang of ['ar', 'en'] as const) {
+        for (const alias of [...b.aliases[lang], ...(b.ambiguous?.[lang] ?? [])]) {
+          const key = normalizeText(alias);
+          const other = owner.get(key);
+          if (other && other !== b.id) {
+            ctx.addIssue({ code: 'custom', path: ['bases', i, 'aliases', lang], message: `alias "${alias}" is also an alias of base "${other}"` });
+          }
+          owner.set(key, b.id);
+        }
+      }
+    });
+  });
+
+/** ISO date (2025-09-15) or month (2025-09). */
+const Due = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'must be an ISO date (YYYY-MM-DD) or month (YYYY-MM)');
+
+export const MilestoneSchema = z.strictObject({
+  id: Id,
+  title: Names,
+  due: Due,
+  phase: z.number().int().min(1).optional(),
+  /** Bases whose withdrawal statement is a mention of the milestone. */
+  bases: z.array(Id).default([]),
+  /**
+   * Other subjects that count: each item is a list of `terms` ids that must all occur in one sentence
+   * (e.g. [coalition, mission]: the coalition's mission, named without a base).
+   */
+  scope: z.array(z.array(Id).min(1)).default([]),
+  note: z.string().optional(),
+});
+
+export const MilestonesSchema = z
+  .strictObject({
+    /** Withdrawal, handover, closure, relocation and timeline words: what makes a sentence a statement. */
+    statements: Phrases,
+    /** Named word lists that milestone scopes refer to. */
+    terms: z.record(Id, Phrases).default({}),
+    milestones: z.array(MilestoneSchema).min(1),
+  })
+  .superRefine((cfg, ctx) => {
+    const ids = new Set<string>();
+    cfg.milestones.forEach((m, i) => {
+      if (ids.has(m.id)) ctx.addIssue({ code: 'custom', path: ['milestones', i, 'id'], message: `duplicate id "${m.id}"` });
+      ids.add(m.id);
+      if (m.bases.length === 0 && m.scope.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['milestones', i], message: 'needs `bases` or `scope`, or it can never be mentioned' });
+      }
+      m.scope.forEach((group, j) =>
+        group.forEach((term, k) => {
+          if (!(term in cfg.terms)) {
+            ctx.addIssue({ code: 'custom', path: ['milestones', i, 'scope', j, k], message: `unknown term list "${term}": add it under \`terms:\`` });
+          }
+        }),
+      );
+    });
+  });
+
+export type Phrases = z.infer<typeof Phrases>;
+export type Topic = z.infer<typeof TopicSchema>;
+export type Base = z.infer<typeof BaseSchema>;
+export type Taxonomy = z.infer<typeof TaxonomySchema>;
+export type Milestone = z.infer<typeof MilestoneSchema>;
+export type Milestones = z.infer<typeof MilestonesSchema>;
+
+/** Problems that span both files: milestone bases that the taxonomy does not define. */
+export function crossCheck(taxonomy: Taxonomy, milestones: Milestones): string[] {
+  const bases = new Set(taxonomy.bases.map((b) => b.id));
+  const problems: string[] = [];
+  milestones.milestones.forEach((m, i) => {
+    for (const base of m.bases) {
+      if (!bases.has(base)) {
+        problems.push(`milestones.yaml: milestones[${i}] (${m.id}): base "${base}" is not in taxonomy.yaml bases; add it there or fix the id`);
+      }
+    }
+  });
+  return problems;
+}

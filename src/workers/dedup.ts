@@ -1,0 +1,77 @@
+import { UnrecoverableError } from 'bullmq';
+import { urlKey } from '../dedup/canonical-url.js';
+import { bandKeys, nearDuplicateDecision } from '../dedup/lsh.js';
+import { signTokens } from '../dedup/minhash.js';
+import type { Article } from '../model.js';
+import type { JobData } from '../queues/jobs.js';
+import type { StageResult } from '../queues/pipeline.js';
+import { words } from '../text/arabic.js';
+import type { StageDeps } from './deps.js';
+
+/** Candidates confirmed per article: bounds the work per article whatever the size of the store. */
+const MAX_CANDIDATES = 64;
+
+interface Match {
+  original: string;
+  kind: NonNullable<Article['duplicateMatch']>;
+  similarity: number;
+}
+
+/**
+ * Dedup stage: the same canonical URL, the same normalized text, or a near-duplicate found through
+ * LSH bands and confirmed on the full MinHash signature. A duplicate is kept and linked to the
+ * original of its group, never dropped.
+ */
+export async function handleDedup({ articleId }: JobData<'dedup'>, { store, config, log }: StageDeps): Promise<StageResult> {
+  const article = await store.getArticle(articleId);
+  if (!article) throw new UnrecoverableError(`article ${articleId} is not in the store (was it cleaned?)`);
+  const params = config.settings.dedup;
+
+  let match: Match | null = null;
+  if (article.canonicalUrl) {
+    const holder = await store.claimUrl(urlKey(article.canonicalUrl), articleId);
+    if (holder !== articleId) match = { original: holder, kind: 'url', similarity: 1 };
+  }
+  const hashHolder = await store.claimContentHash(article.contentHash, articleId);
+  if (!match && hashHolder !== articleId) match = { original: hashHolder, kind: 'exact', similarity: 1 };
+
+  // Every article joins the bands, duplicates too, so that a later reprint of a reprint is found.
+  const signed = signTokens(words(article.text), { shingleSize: params.shingleSize });
+  await store.putSignature(articleId, signed);
+  const namespace = `k${params.shingleSize}-${params.bands}x${params.rows}`;
+  const bands = bandKeys(signed.signature, params.bands, params.rows).map((k) => `${namespace}:${k}`);
+  const candidates = await store.registerBands(articleId, bands, MAX_CANDIDATES);
+  if (!match && candidates.length > 0) {
+    const signatures = await store.getSignatures(candidates);
+    for (const [id, other] of signatures) {
+      const decision = nearDuplicateDecision(signed.signature, other.signature, params.threshold, {
+        sizeA: signed.shingleCount,
+        sizeB: other.shingleCount,
+      });
+      if (decision.duplicate && (!match || decision.jaccard > match.similarity)) {
+        match = { original: id, kind: 'near', similarity: round(decision.jaccard) };
+      }
+    }
+  }
+
+  const previousOriginal = article.duplicateOf;
+  if (match) {
+    const original = await store.getArticle(match.original);
+    article.duplicateOf = original?.duplicateOf ?? match.original;
+    article.duplicateMatch = match.kind;
+    article.similarity = match.similarity;
+  } else {
+    article.duplicateOf = null;
+    article.duplicateMatch = null;
+    article.similarity = null;
+  }
+  article.stage = 'deduped';
+  await store.saveArticle(article, article);
+  await store.setDuplicateLink(article, previousOriginal);
+  if (match) log.info({ article_id: articleId, duplicate_of: article.duplicateOf, match: match.kind, similarity: match.similarity }, 'duplicate');
+  return { status: 'done', articleId, note: match ? `duplicate of ${article.duplicateOf} (${match.kind})` : 'original' };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

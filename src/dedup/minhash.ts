@@ -1,5 +1,5 @@
 import { DEDUP_DEFAULTS } from './defaults.js';
-import { shingleHashes } from './shingles.js';
+import { fmix32, shingleHashes } from './shingles.js';
 
 /** The Mersenne prime 2^31 − 1: the modulus of the universal hash family. */
 export const MERSENNE_31 = 0x7fffffff;
@@ -73,15 +73,17 @@ export function mulAddMod31(a: number, x: number, b: number): number {
 }
 
 /**
- * MinHash signature of a set of 32-bit shingle hashes (duplicates are harmless). The empty set gives the empty
- * signature (every slot EMPTY_SLOT).
+ * MinHash signature of a set of 32-bit values (shingle hashes or any ids; duplicates are harmless). The empty set
+ * gives the empty signature (every slot EMPTY_SLOT).
  */
 export function minhash(shingles: ArrayLike<number>, numHashes: number = DEDUP_DEFAULTS.numHashes): Uint32Array {
   const { a, b } = hashFamily(numHashes);
   const sig = new Uint32Array(numHashes).fill(EMPTY_SLOT);
   for (let j = 0; j < shingles.length; j++) {
-    // Hashes ≥ p wrap onto [0, p): a negligible extra collision rate (2 in 2^31 values).
-    const x = shingles[j]! % MERSENNE_31;
+    // A linear family is only 2-universal: on structured input (consecutive ids) it measured a bias of −0.06 and
+    // 2.6× the variance at J = 0.5. Scrambling with the fmix32 bijection first makes any input look random; then
+    // values ≥ p wrap onto [0, p), a negligible extra collision rate (2 in 2^31).
+    const x = fmix32(shingles[j]!) % MERSENNE_31;
     for (let i = 0; i < numHashes; i++) {
       const h = mulAddMod31(a[i]!, x, b[i]!);
       if (h < sig[i]!) sig[i] = h;

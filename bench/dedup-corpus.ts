@@ -161,7 +161,11 @@ function mulberry32(seed: number): () => number {
  * A reprint as syndication produces it: a new headline in front, the last ~15 % (last paragraph) dropped, a few
  * words edited (~3 %), and the other site's furniture (~25 tokens) appended.
  */
-export function syntheticReprint(tokens: readonly string[], rand: () => number, vocabulary: readonly string[]): string[] {
+export function syntheticReprint(
+  tokens: readonly string[],
+  rand: () => number,
+  vocabulary: readonly string[],
+): string[] {
   const pick = (): string => vocabulary[Math.floor(rand() * vocabulary.length)]!;
   const body = tokens.slice(0, Math.max(1, Math.round(tokens.length * 0.85))).map((t) => (rand() < 0.03 ? pick() : t));
   const headline = Array.from({ length: 8 }, pick);

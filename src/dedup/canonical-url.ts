@@ -189,6 +189,6 @@ function stripAmpPath(path: string): string {
  */
 export function urlKey(input: string): string {
   const c = parseCanonical(input);
-  const hostname = stripHostVariant(c.hostname);
-  return `${hostWithPort(hostname, c.port)}${stripAmpPath(c.path)}${serializeQuery(c.query.filter((p) => !isAmpParam(p)))}`;
+  const host = hostWithPort(stripHostVariant(c.hostname), c.port);
+  return `${host}${stripAmpPath(c.path)}${serializeQuery(c.query.filter((p) => !isAmpParam(p)))}`;
 }

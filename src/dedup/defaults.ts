@@ -5,10 +5,11 @@
  */
 export const DEDUP_DEFAULTS = Object.freeze({
   /**
-   * Word k-shingles. 3 rather than 2: on ANT the most similar distinct pair measures 0.35 (2-shingles: 0.41) and
-   * a third as many distinct pairs exceed 0.1 (46 vs 129), which matters in a single-topic stream full of stock two-word phrases
-   * ("القوات الأمريكية"); the cost is recall on synthetic reprints of short briefs (< 150 tokens: 61 % vs 77 %;
-   * longer: 97 % vs 99 %). 4 loses more recall (89 % on long articles) for no precision gain on the corpus.
+   * Word k-shingles. 3 rather than 2: on ANT the most similar distinct pair measures 0.35 (2-shingles: 0.41) and a
+   * third as many distinct pairs exceed 0.1 (46 vs 129), which matters in a single-topic stream full of stock
+   * two-word phrases ("القوات الأمريكية"). The cost is end-to-end recall on synthetic reprints of short briefs
+   * (< 150 tokens: 64 % vs 76 %; longer: 96 % vs 99 %). 4 loses more recall (91 % on long articles) for no
+   * precision gain on the corpus.
    */
   shingleSize: 3,
   /** Signature length: standard error of the estimate ≤ 0.044; 256 would halve the variance for twice the cost. */
@@ -17,8 +18,9 @@ export const DEDUP_DEFAULTS = Object.freeze({
   bands: 32,
   rows: 4,
   /**
-   * Estimated Jaccard at or above which a candidate is a near-duplicate: 3.5 standard errors (0.042 at n = 128) above the most similar
-   * distinct ANT pair (0.35), and below the 10th percentile of synthetic reprints of longer articles (0.56).
+   * Estimated Jaccard at or above which a candidate is a near-duplicate: 3.5 standard errors (0.042 at n = 128)
+   * above the most similar distinct ANT pair (0.35), and below the 10th percentile of synthetic reprints of longer
+   * articles (0.56).
    */
   threshold: 0.5,
   /** Estimated containment of the shorter text in the longer one that also counts (truncated reprints). */

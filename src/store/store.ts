@@ -167,7 +167,7 @@ export class Store {
 
   /** The reprints of an article, oldest first, as shown under "also reported by". */
   async alsoReportedBy(originalId: string): Promise<DuplicateRef[]> {
-    const ids = await this.redis.zrange(this.k.duplicates(originalId), 0, -1);
+    const ids = await this.redis.zrange(this.k.duplicates(originalId), '0', '-1');
     return (await this.getArticles(ids)).map((d) => ({
       id: d.id,
       source: d.source,

@@ -162,18 +162,25 @@ export function findTerms<T>(index: TermIndex<T>, prepared: PreparedText): Found
 }
 
 /**
- * Keeps, per owner, the longest of overlapping matches ("قاعدة عين الأسد" over "عين الأسد"), so one
- * mention counts once. Input in text order.
+ * One match per mention: overlapping matches of the same owner merge into one span ("قاعدة يونيون" and
+ * "يونيون 3" become "قاعدة يونيون 3"), keeping the term of the one that starts first and is longest.
  */
 export function nonOverlapping<T>(found: Found<T>[], owner: (data: T) => string): Found<T>[] {
   const sorted = [...found].sort((a, b) => a.start - b.start || b.end - a.end);
-  const lastEnd = new Map<string, number>();
-  return sorted.filter((f) => {
+  const open = new Map<string, Found<T>>();
+  const kept: Found<T>[] = [];
+  for (const f of sorted) {
     const key = owner(f.data);
-    if ((lastEnd.get(key) ?? -1) > f.start) return false;
-    lastEnd.set(key, f.end);
-    return true;
-  });
+    const prev = open.get(key);
+    if (prev && prev.sentence === f.sentence && prev.end > f.start) {
+      if (f.end > prev.end) Object.assign(prev, { end: f.end, last: f.last });
+      continue;
+    }
+    const copy = { ...f };
+    open.set(key, copy);
+    kept.push(copy);
+  }
+  return kept;
 }
 
 export function toMatch(prepared: PreparedText, f: Found<unknown>): EvidenceMatch {

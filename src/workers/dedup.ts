@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { urlKey } from '../dedup/canonical-url.js';
+import { DEDUP_DEFAULTS } from '../dedup/defaults.js';
 import { bandKeys, nearDuplicateDecision } from '../dedup/lsh.js';
 import { signTokens } from '../dedup/minhash.js';
 import type { Article } from '../model.js';
@@ -38,7 +39,8 @@ export async function handleDedup({ articleId }: JobData<'dedup'>, { store, conf
   // Every article joins the bands, duplicates too, so that a later reprint of a reprint is found.
   const signed = signTokens(words(article.text), { shingleSize: params.shingleSize });
   await store.putSignature(articleId, signed);
-  const namespace = `k${params.shingleSize}-${params.bands}x${params.rows}`;
+  // Band keys depend on every parameter of the signature scheme: a change starts a fresh index.
+  const namespace = `mh1-n${DEDUP_DEFAULTS.numHashes}-k${params.shingleSize}-${params.bands}x${params.rows}`;
   const bands = bandKeys(signed.signature, params.bands, params.rows).map((k) => `${namespace}:${k}`);
   const candidates = await store.registerBands(articleId, bands, MAX_CANDIDATES);
   if (!match && candidates.length > 0) {

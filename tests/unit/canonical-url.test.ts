@@ -1,3 +1,4 @@
+/** Exact-duplicate keys: canonical URL, seen-index URL key and content hash. */
 import { describe, expect, it } from 'vitest';
 import { canonicalUrl, InvalidUrlError, urlKey } from '../../src/dedup/canonical-url.js';
 import { contentHash } from '../../src/dedup/content-hash.js';

@@ -23,13 +23,22 @@ export type FurnitureRule =
   | 'byline'
   | 'dateline';
 
+/** No furniture line is longer: this spares article paragraphs the phrase tests. */
+const MAX_FURNITURE_WORDS = 25;
+/** Marker lines ("أخبار ذات علاقة", "الأكثر قراءة", "الكاتب") are a few words. */
+const MAX_MARKER_WORDS = 5;
+
 /** Normalized, single-spaced form of a line for phrase comparison. */
-export function lineKey(text: string): string {
+function lineKey(text: string): string {
   return normalizeText(text).replace(/\s+/g, ' ').trim();
 }
 
-/** The key without trailing colons, dots, ellipses or dashes: "أخبار ذات علاقة:" and "شاهد أيضاً..." are markers too. */
+/**
+ * The key without trailing colons, dots, ellipses or dashes: "أخبار ذات علاقة:" and "شاهد أيضاً..." are markers
+ * too. Lines too long to be a marker get '' (which matches no marker).
+ */
 function markerKey(text: string): string {
+  if (wordCount(text) > MAX_MARKER_WORDS) return '';
   return lineKey(text).replace(/[\s:：.…\-–—|]+$/u, '');
 }
 
@@ -115,9 +124,12 @@ const TAIL_MARKERS = new Set(
   ].map((m) => m.replace(/ /g, '')),
 );
 const AUTHOR_LABELS = new Set(['الكاتب', 'الكاتبه', 'بقلم', 'كتب', 'كتبت', 'كتبه', 'اعداد', 'المحرر', 'by', 'author', 'written by']);
-/** A byline label followed by the name on the same line; tested on the original text, which keeps the name's spelling. */
+/**
+ * A byline label followed by the name on the same line; tested on the original text, which keeps the name's
+ * spelling. "كتب"/"إعداد" are also nouns (books, preparation), so they count only with a colon or dash.
+ */
 const BYLINE_PREFIX =
-  /^(?:بقلم|كتب(?:ت|ه)?|[إا]عداد|written by|by|تقرير(?:\s+صحفي)?(?:\s+(?:من|لـ?))?)\s*[:：\-–]?\s+(?=\S)/iu;
+  /^(?:(?:بقلم|written by|by)(?=[\s:：\-–])\s*[:：\-–]?|(?:كتب(?:ت|ه)?|[إا]عداد)\s*[:：\-–]|تقرير(?:\s+صحفي)?\s+(?:من|لـ?))\s*(?=\S)/iu;
 const MAX_NAME_WORDS = 8;
 const HONORIFIC = /^(?:د|دكتور|الدكتور|ا|استاذ|الاستاذ|الشيخ|dr|prof|mr|mrs|ms)\.?\s+/u;
 
@@ -126,15 +138,16 @@ const HONORIFIC = /^(?:د|دكتور|الدكتور|ا|استاذ|الاستاذ
  * (tickers, section labels, related lists, bylines) is decided by the caller.
  */
 export function furnitureRule(text: string): FurnitureRule | null {
+  if (wordCount(text) > MAX_FURNITURE_WORDS) return null;
   const key = lineKey(text);
   if (LOGO.has(markerKey(text))) return 'logo';
   if (READING_PROGRESS.test(key)) return 'reading-progress';
   if (BREAKING.test(key)) return 'breaking';
-  if (SOCIAL.test(key) && wordCount(key) <= 8) return 'social';
+  if (SOCIAL.test(key) && wordCount(key) <= 8 && !endsSentence(key)) return 'social';
   if (isEmailLine(text)) return 'email';
   if (isCaption(key)) return 'caption';
-  if (COPYRIGHT.test(key) && wordCount(key) <= 25) return 'copyright';
-  if (READ_ALSO.test(key) && markerKey(text).replace(READ_ALSO, '').trim() !== '') return 'read-also';
+  if (COPYRIGHT.test(key)) return 'copyright';
+  if (READ_ALSO.test(key) && !isRelatedMarker(text)) return 'read-also';
   return null;
 }
 

@@ -84,7 +84,8 @@ export function readSeedFolder(dir: string, receivedAt: string): { documents: So
 
 type ManifestEntry = z.output<typeof ManifestSchema>['documents'][number];
 
-function readSeedFile(full: string, entry: ManifestEntry | null, receivedAt: string): SourceDocument {
+/** One document file (what the manifest says about it, if anything) as a SourceDocument. */
+export function readSeedFile(full: string, entry: ManifestEntry | null, receivedAt: string): SourceDocument {
   const file = path.basename(full);
   const raw = readFileSync(full);
   const content = decodeUtf8(raw, full);

@@ -100,12 +100,16 @@ export interface PreparedText {
 const APOSTROPHE = /['’ʼ‘]/;
 
 /**
- * Forms of a token a phrase word may equal: Arabic without its proclitics (stems), English also
- * without a plural -s (bases, forces), so "air bases" still finds "air base".
+ * Forms of a token a phrase word may equal: Arabic without its proclitics (stems) and without the
+ * future prefix س of a verb (ستنسحب → تنسحب, so the lexicon lists present forms only); English also
+ * without a plural -s (bases, forces), so "air bases" still finds "air base". Extra forms only ever
+ * equal a phrase word that is written that way, so "سيارة" → "يارة" costs nothing.
  */
 function tokenKeys(norm: string): string[] {
   if (/^[a-z]/.test(norm)) return norm.length > 3 && norm.endsWith('s') ? [norm, norm.slice(0, -1)] : [norm];
-  return stems(norm);
+  const keys = stems(norm);
+  for (const k of [...keys]) if (/^س[يتن]/.test(k) && k.length > 4) keys.push(k.slice(1));
+  return keys;
 }
 
 export function prepareText(text: string): PreparedText {
@@ -183,18 +187,19 @@ export function nonOverlapping<T>(found: Found<T>[], owner: (data: T) => string)
   return kept;
 }
 
-export function toMatch(prepared: PreparedText, f: Found<unknown>): EvidenceMatch {
+function toMatch(prepared: PreparedText, f: Found<unknown>): EvidenceMatch {
   return { start: f.start, end: f.end, text: prepared.text.slice(f.start, f.end), term: f.term };
 }
 
 /** Evidence for a set of matches: one entry per sentence, in text order, at most `cap` sentences. */
 export function buildEvidence(prepared: PreparedText, found: Found<unknown>[], cap = EVIDENCE_CAP): Evidence[] {
   const bySentence = new Map<number, EvidenceMatch[]>();
-  for (const f of [...found].sort((a, b) => a.start - b.start || a.end - b.end)) {
+  for (const f of [...found].sort((a, b) => a.start - b.start || b.end - a.end)) {
     const list = bySentence.get(f.sentence);
     const m = toMatch(prepared, f);
     if (list) {
-      if (!list.some((x) => x.start === m.start && x.end === m.end)) list.push(m);
+      // A span inside one already shown ("مهمة" in "مهمة التحالف") adds nothing for the reader.
+      if (!list.some((x) => x.start <= m.start && m.end <= x.end)) list.push(m);
     } else if (bySentence.size < cap) bySentence.set(f.sentence, [m]);
   }
   return [...bySentence].map(([s, matches]) => {

@@ -127,12 +127,11 @@ const MONTH_DAY_EN = new RegExp(
   `(?:${WEEKDAY})?${NOT_LETTER_BEFORE}(?<m1>(?:${alternation(EN_FULL_MONTHS)})${NOT_LETTER_AFTER}|(?:${EN_ABBR})${NOT_LETTER_AFTER}\\.?)\\s*${DAY}(?:,?\\s+${YEAR})?`,
   'gu',
 );
-const MONTH_YEAR = new RegExp(`${monthExpr}[\\s,،\\-]*${YEAR}`, 'gu');
-/** Two names for one month, without day or year, are unambiguous enough to report (a lone "آب" or "May" is not). */
-const MONTH_PAIR = new RegExp(
-  `${month('m1')}(?:\\s*[/\\\\]\\s*|\\s*\\(\\s*)${month('m2')}(?:\\s*\\))?`,
-  'gu',
-);
+/**
+ * A month with a year, or two names for one month without a year: both are unambiguous enough to report.
+ * A lone month name ("آب" is also "father", "May" a verb) is not; `findDates` drops those matches.
+ */
+const MONTH_YEAR_OR_PAIR = new RegExp(`${monthExpr}(?:[\\s,،\\-]*${YEAR})?`, 'gu');
 const NUMERIC_DMY = new RegExp(
   `(?:${WEEKDAY})?(?<![\\d/.\\-])(?<d>\\d{1,2})(?<sep>[/.\\-])(?<mo>\\d{1,2})\\k<sep>(?<y>199\\d|20\\d\\d|2100)(?![\\d/\\-]|\\.\\d)`,
   'gu',
@@ -159,12 +158,20 @@ interface Folded {
   origin: number[];
 }
 
+/** Folded form per UTF-16 code unit (so at most 65,536 entries). */
+const foldCache = new Map<number, string>();
+
 /** The project's normalization, applied per character so every folded character maps back to the original. */
 function fold(text: string): Folded {
   let out = '';
   const origin: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    const f = normalizeText(text[i]!);
+    const code = text.charCodeAt(i);
+    let f = foldCache.get(code);
+    if (f === undefined) {
+      f = normalizeText(text[i]!);
+      foldCache.set(code, f);
+    }
     for (let k = 0; k < f.length; k++) origin.push(i);
     out += f;
   }
@@ -216,13 +223,13 @@ function textual(m: RegExpMatchArray, original: string, folded: Folded): Candida
   return { s, e: s + m[0].length, valid, year, month: m1 ?? 0, day, hour: null, minute: null, utcOffsetMinutes: null };
 }
 
-function numeric(m: RegExpMatchArray): Candidate {
+function numeric(m: RegExpMatchArray, dayFirst: boolean): Candidate {
   const g = m.groups!;
   let day = Number(g.d);
   let mon = Number(g.mo);
   const year = Number(g.y);
   // Day-first is the Arab outlets' order; a month above 12 can only mean a US-style date.
-  if (mon > 12 && day <= 12) [day, mon] = [mon, day];
+  if (dayFirst && mon > 12 && day <= 12) [day, mon] = [mon, day];
   const s = m.index!;
   const valid = mon >= 1 && mon <= 12 && day >= 1 && day <= daysInMonth(year, mon);
   const c: Candidate = { s, e: s + m[0].length, valid, year, month: mon, day, hour: null, minute: null, utcOffsetMinutes: null };
@@ -292,12 +299,14 @@ export function findDates(text: string): DateMatch[] {
   const folded = fold(text);
   const f = folded.text;
   const candidates: Candidate[] = [];
-  for (const re of [DAY_MONTH, MONTH_DAY_EN, MONTH_YEAR, MONTH_PAIR]) {
+  for (const re of [DAY_MONTH, MONTH_DAY_EN]) {
     for (const m of f.matchAll(re)) candidates.push(textual(m, text, folded));
   }
-  for (const re of [NUMERIC_DMY, ISO]) {
-    for (const m of f.matchAll(re)) candidates.push(numeric(m));
+  for (const m of f.matchAll(MONTH_YEAR_OR_PAIR)) {
+    if (m.groups!.m2 !== undefined || m.groups!.y !== undefined) candidates.push(textual(m, text, folded));
   }
+  for (const m of f.matchAll(NUMERIC_DMY)) candidates.push(numeric(m, true));
+  for (const m of f.matchAll(ISO)) candidates.push(numeric(m, false));
   // Leftmost-longest wins; an invalid date ("31 فبراير 2025") keeps its span so that no fragment of it
   // ("فبراير 2025") is reported instead.
   candidates.sort((a, b) => a.s - b.s || b.e - a.e);

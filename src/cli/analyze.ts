@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { compileCores, tagArticle } from '../cores.js';
+import { loadConfig } from '../config/load.js';
+import { cleanDocument } from '../extract/document.js';
+import type { Evidence } from '../tagging/gazetteer.js';
+import { readSeedFile } from '../seed/documents.js';
+import type { CommandContext } from './main.js';
+import { UsageError } from './main.js';
+
+/** The pure path on files: clean, tag, milestones. No Redis, nothing stored. */
+export async function analyzeCommand(files: string[], opts: { json?: boolean }, ctx: CommandContext): Promise<number> {
+  if (files.length === 0) throw new UsageError('give at least one file');
+  const config = loadConfig();
+  const cores = compileCores(config);
+  let failures = 0;
+  for (const file of files) {
+    let doc;
+    try {
+      doc = readSeedFile(path.resolve(file), null, new Date().toISOString());
+    } catch (err) {
+      failures++;
+      const message = (err as Error).message;
+      if (opts.json) ctx.out.write(JSON.stringify({ file, error: message }) + '\n');
+      else ctx.err.write(`${file}: ${message}\n`);
+      continue;
+    }
+    const clean = cleanDocument(doc);
+    const tags = tagArticle(cores, clean);
+    const result = { file, ...clean, ...tags };
+    if (opts.json) ctx.out.write(JSON.stringify(result) + '\n');
+    else ctx.out.write(formatAnalysis(result));
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+function formatAnalysis(r: ReturnType<typeof cleanDocument> & ReturnType<typeof tagArticle> & { file: string }): string {
+  const quote = (e: Evidence) => {
+    let s = e.text;
+    for (const m of [...e.matches].sort((a, b) => b.start - a.start)) {
+      const from = m.start - e.start;
+      const to = m.end - e.start;
+      if (from >= 0 && to <= s.length) s = `${s.slice(0, from)}[${s.slice(from, to)}]${s.slice(to)}`;
+    }
+    return `      «${s}»`;
+  };
+  const lines = [
+    `${r.file}`,
+    `  title:     ${r.title ?? '(no headline in the text)'}`,
+    `  byline:    ${r.byline ?? '-'}`,
+    `  published: ${r.published ?? 'unknown'}`,
+    `  language:  ${r.language}; ${r.text.length} characters of clean text`,
+    `  topics:    ${r.tags.topics.map((t) => `${t.id} (${t.count})`).join(', ') || '-'}`,
+    `  bases:     ${r.tags.bases.map((t) => `${t.id} (${t.count})`).join(', ') || '-'}`,
+  ];
+  for (const b of r.tags.bases) lines.push(`    ${b.id}:`, ...b.evidence.slice(0, 2).map(quote));
+  lines.push(`  milestones: ${r.milestones.map((m) => m.id).join(', ') || '-'}`);
+  for (const m of r.milestones) lines.push(`    ${m.id}:`, ...m.evidence.slice(0, 2).map(quote));
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n') + '\n\n';
+}

@@ -1,0 +1,47 @@
+import { canonicalUrl, InvalidUrlError } from '../dedup/canonical-url.js';
+import type { Language, SourceDocument } from '../model.js';
+import { extractHtmlDocument } from './html-document.js';
+import { extractTextDocument } from './text-document.js';
+
+export interface CleanDocument {
+  title: string | null;
+  byline: string | null;
+  published: string | null;
+  language: Language;
+  text: string;
+  canonicalUrl: string | null;
+  warnings: string[];
+}
+
+type DocumentInput = Pick<SourceDocument, 'format' | 'body' | 'url' | 'title' | 'published' | 'language'>;
+
+/**
+ * The clean article of a document: its text without furniture, and its metadata. A title given with
+ * the document (manifest, JSON, feed item) wins over the headline found in the text; the text's date
+ * wins over a given one; the text's language wins when it is sure.
+ */
+export function cleanDocument(doc: DocumentInput): CleanDocument {
+  const html = doc.format === 'html' ? extractHtmlDocument(doc.body) : null;
+  const extracted = html ?? extractTextDocument(doc.body);
+  const warnings = doc.title ? extracted.warnings.filter((w) => !w.startsWith('no headline')) : [...extracted.warnings];
+  const declaredUrl = html?.metadata.canonicalUrl ?? doc.url;
+  let canonical: string | null = null;
+  if (declaredUrl) {
+    try {
+      canonical = canonicalUrl(doc.url ? new URL(declaredUrl, doc.url).href : declaredUrl);
+    } catch (err) {
+      if (!(err instanceof InvalidUrlError) && !(err instanceof TypeError)) throw err;
+      warnings.push(`ignored an unusable canonical URL: ${declaredUrl}`);
+      canonical = doc.url ? canonicalUrl(doc.url) : null;
+    }
+  }
+  return {
+    title: doc.title ?? extracted.title,
+    byline: extracted.byline,
+    published: extracted.published ?? doc.published,
+    language: extracted.language === 'und' && doc.language ? doc.language : extracted.language,
+    text: extracted.text,
+    canonicalUrl: canonical,
+    warnings,
+  };
+}

@@ -1,0 +1,53 @@
+import { UnrecoverableError } from 'bullmq';
+import { contentHash } from '../dedup/content-hash.js';
+import { cleanDocument } from '../extract/document.js';
+import type { Article } from '../model.js';
+import type { JobData } from '../queues/jobs.js';
+import type { StageResult } from '../queues/pipeline.js';
+import { words } from '../text/arabic.js';
+import type { StageDeps } from './deps.js';
+
+/**
+ * Clean stage: document -> article. A document with no article text left is a permanent failure,
+ * recorded for operators. A replay keeps the article's first-seen order and its duplicate link.
+ */
+export async function handleClean({ documentId }: JobData<'clean'>, { store, log }: StageDeps): Promise<StageResult> {
+  const doc = await store.getDocument(documentId);
+  if (!doc) throw new UnrecoverableError(`document ${documentId} is not in the store`);
+  const clean = cleanDocument(doc);
+  if (clean.text.trim() === '') {
+    const reason = `no article text found in ${doc.origin.kind === 'seed' ? doc.origin.file : doc.origin.url}`;
+    await store.recordDocumentFailure(documentId, reason);
+    throw new UnrecoverableError(reason);
+  }
+  const previous = await store.getArticle(documentId);
+  const article: Article = {
+    id: documentId,
+    origin: doc.origin,
+    url: doc.url,
+    canonicalUrl: clean.canonicalUrl,
+    source: doc.source,
+    author: doc.author,
+    byline: clean.byline,
+    title: clean.title,
+    published: clean.published,
+    language: clean.language,
+    text: clean.text,
+    bases: previous?.bases ?? [],
+    topics: previous?.topics ?? [],
+    milestones: previous?.milestones ?? [],
+    tags: previous?.tags ?? { bases: [], topics: [] },
+    duplicateOf: previous?.duplicateOf ?? null,
+    duplicateMatch: previous?.duplicateMatch ?? null,
+    similarity: previous?.similarity ?? null,
+    alsoReportedBy: [],
+    contentHash: contentHash(words(clean.text)),
+    seq: previous?.seq ?? (await store.nextSeq()),
+    firstSeen: previous?.firstSeen ?? new Date().toISOString(),
+    stage: 'cleaned',
+    warnings: clean.warnings,
+  };
+  await store.saveArticle(article, previous);
+  log.debug({ article_id: documentId, title: article.title, warnings: article.warnings }, 'cleaned');
+  return { status: 'done', articleId: documentId };
+}

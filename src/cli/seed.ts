@@ -81,9 +81,8 @@ export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: nu
   }
   opts.progress?.done();
 
-  const finished = new Map((await app.store.getArticles(documents.map((d) => d.id))).map((a) => [a.id, a]));
   for (const outcome of outcomes.values()) {
-    const a = finished.get(outcome.id);
+    const a = await app.store.readArticle(outcome.id);
     if (a && outcome.status !== 'failed') {
       outcome.article = {
         id: a.id,

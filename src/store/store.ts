@@ -2,6 +2,18 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Article, DuplicateRef, SourceDocument } from '../model.js';
 
+/** Bound on following duplicate links (a chain needs as many reprints racing through dedup at once). */
+const MAX_LINK_HOPS = 32;
+
+export interface DedupRegistration {
+  /** The article holding the canonical URL (itself when first), or null without a URL. */
+  urlHolder: string | null;
+  /** The article holding the exact content hash (itself when first). */
+  hashHolder: string;
+  /** Earlier-registered articles sharing an LSH band. */
+  candidates: string[];
+}
+
 export interface StoredSignature {
   signature: Uint32Array;
   shingleCount: number;
@@ -20,8 +32,8 @@ export class Store {
     readonly prefix: string,
   ) {
     this.k = keys(prefix);
-    if (!('marsadRegisterBands' in redis)) {
-      redis.defineCommand('marsadRegisterBands', { lua: REGISTER_BANDS_LUA });
+    if (!('marsadRegister' in redis)) {
+      redis.defineCommand('marsadRegister', { lua: REGISTER_LUA });
     }
   }
 
@@ -98,21 +110,6 @@ export class Store {
     return out;
   }
 
-  /** Claims a canonical-URL key for an article; returns the id that holds it (itself when new). */
-  async claimUrl(urlKey: string, articleId: string): Promise<string> {
-    return this.claim(this.k.url(sha256(urlKey)), articleId);
-  }
-
-  /** Claims an exact content hash for an article; returns the id that holds it (itself when new). */
-  async claimContentHash(hash: string, articleId: string): Promise<string> {
-    return this.claim(this.k.hash(hash), articleId);
-  }
-
-  private async claim(key: string, articleId: string): Promise<string> {
-    const [[, , ], [, holder]] = (await this.redis.multi().set(key, articleId, 'NX').get(key).exec()) as [[null, unknown], [null, string]];
-    return holder;
-  }
-
   /** Stores a MinHash signature with its distinct-shingle count (needed for containment estimates). */
   async putSignature(articleId: string, signed: StoredSignature): Promise<void> {
     const packed = new Uint32Array(signed.signature.length + 1);
@@ -135,14 +132,27 @@ export class Store {
   }
 
   /**
-   * Adds an article to its LSH bands and returns the articles that share a band with it and were
-   * registered before it, in one atomic step: of two near-duplicates registered at the same time by
-   * two workers, the later always sees the earlier. At most `maxCandidates` are returned.
+   * Registers an article for dedup in one atomic step: it gets its place in the dedup order, claims
+   * its canonical URL and content hash (or learns who holds them), joins its LSH bands, and learns
+   * which articles registered before it share a band (at most `maxCandidates`). Because all of it
+   * happens at once, the holder of a URL or hash, and every candidate, was registered earlier: links
+   * always point back in that order, so two workers racing on one story can never link in a cycle.
    */
-  async registerBands(articleId: string, bandKeys: readonly string[], maxCandidates: number): Promise<string[]> {
-    const redisKeys = [this.k.dedupOrder, this.k.dedupCounter, ...bandKeys.map((b) => this.k.band(b))];
-    const run = (this.redis as unknown as { marsadRegisterBands(n: number, ...args: (string | number)[]): Promise<string[]> }).marsadRegisterBands;
-    return run.call(this.redis, redisKeys.length, ...redisKeys, articleId, maxCandidates);
+  async registerForDedup(
+    articleId: string,
+    claims: { urlKey: string | null; contentHash: string; bandKeys: readonly string[] },
+    maxCandidates: number,
+  ): Promise<DedupRegistration> {
+    const redisKeys = [
+      this.k.dedupOrder,
+      this.k.dedupCounter,
+      this.k.url(sha256(claims.urlKey ?? '')),
+      this.k.hash(claims.contentHash),
+      ...claims.bandKeys.map((b) => this.k.band(b)),
+    ];
+    const run = (this.redis as unknown as { marsadRegister(n: number, ...args: (string | number)[]): Promise<[string, string, string[]]> }).marsadRegister;
+    const [urlHolder, hashHolder, candidates] = await run.call(this.redis, redisKeys.length, ...redisKeys, articleId, maxCandidates, claims.urlKey === null ? 0 : 1);
+    return { urlHolder: urlHolder === '' ? null : urlHolder, hashHolder, candidates };
   }
 
   /**
@@ -165,10 +175,36 @@ export class Store {
     return this.redis.hlen(this.k.duplicateOf);
   }
 
-  /** The reprints of an article, oldest first, as shown under "also reported by". */
+  /**
+   * The original an article reprints, following the links up. Links are written to the article that
+   * matched, which may itself turn out to be a reprint once its own dedup finishes (two workers, one
+   * story): following them at read time keeps every group with one original, whatever the timing.
+   * Links always point to an earlier-registered article, so there is no cycle; the bound is a guard.
+   */
+  async originalOf(id: string): Promise<string | null> {
+    let current = id;
+    for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
+      const parent = await this.redis.hget(this.k.duplicateOf, current);
+      if (parent === null) return current === id ? null : current;
+      current = parent;
+    }
+    return current;
+  }
+
+  /** The reprints of an original (direct and through other reprints), oldest first. */
   async alsoReportedBy(originalId: string): Promise<DuplicateRef[]> {
-    const ids = await this.redis.zrange(this.k.duplicates(originalId), '0', '-1');
-    return (await this.getArticles(ids)).map((d) => ({
+    const seen = new Set<string>([originalId]);
+    let frontier = [originalId];
+    const found: string[] = [];
+    for (let hop = 0; hop < MAX_LINK_HOPS && frontier.length > 0; hop++) {
+      const children = (await Promise.all(frontier.map((id) => this.redis.zrange(this.k.duplicates(id), '0', '-1')))).flat();
+      frontier = children.filter((c) => !seen.has(c));
+      for (const c of frontier) seen.add(c);
+      found.push(...frontier);
+    }
+    const reprints = await this.getArticles(found);
+    reprints.sort((a, b) => a.seq - b.seq);
+    return reprints.map((d) => ({
       id: d.id,
       source: d.source,
       url: d.url,
@@ -179,10 +215,11 @@ export class Store {
     }));
   }
 
-  /** The article with its "also reported by" list filled in. */
+  /** The article as users see it: `duplicateOf` is the group's original; an original lists its reprints. */
   async readArticle(id: string): Promise<Article | null> {
     const article = await this.getArticle(id);
     if (article === null) return null;
+    if (article.duplicateOf !== null) return { ...article, duplicateOf: (await this.originalOf(id)) ?? article.duplicateOf, alsoReportedBy: [] };
     return { ...article, alsoReportedBy: await this.alsoReportedBy(id) };
   }
 }
@@ -221,9 +258,10 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-// KEYS[1] order zset, KEYS[2] order counter, KEYS[3..] band sets; ARGV[1] article id, ARGV[2] cap.
+// KEYS: 1 order zset, 2 order counter, 3 URL key, 4 content-hash key, 5.. band sets.
+// ARGV: 1 article id, 2 candidate cap, 3 whether the article has a URL.
 // An article keeps its order on a replay, so a re-run finds the same earlier articles.
-const REGISTER_BANDS_LUA = `
+const REGISTER_LUA = `
 local id = ARGV[1]
 local cap = tonumber(ARGV[2])
 local order = redis.call('ZSCORE', KEYS[1], id)
@@ -232,9 +270,16 @@ if not order then
   redis.call('ZADD', KEYS[1], order, id)
 end
 order = tonumber(order)
+local urlHolder = ''
+if ARGV[3] == '1' then
+  redis.call('SET', KEYS[3], id, 'NX')
+  urlHolder = redis.call('GET', KEYS[3])
+end
+redis.call('SET', KEYS[4], id, 'NX')
+local hashHolder = redis.call('GET', KEYS[4])
 local seen = {}
 local out = {}
-for i = 3, #KEYS do
+for i = 5, #KEYS do
   redis.call('SADD', KEYS[i], id)
   if #out < cap then
     for _, other in ipairs(redis.call('SRANDMEMBER', KEYS[i], cap + 1)) do
@@ -246,5 +291,5 @@ for i = 3, #KEYS do
     end
   end
 end
-return out
+return {urlHolder, hashHolder, out}
 `;

@@ -28,23 +28,28 @@ export async function handleDedup({ articleId }: JobData<'dedup'>, { store, conf
   if (!article) throw new UnrecoverableError(`article ${articleId} is not in the store (was it cleaned?)`);
   const params = config.settings.dedup;
 
-  let match: Match | null = null;
-  if (article.canonicalUrl) {
-    const holder = await store.claimUrl(urlKey(article.canonicalUrl), articleId);
-    if (holder !== articleId) match = { original: holder, kind: 'url', similarity: 1 };
-  }
-  const hashHolder = await store.claimContentHash(article.contentHash, articleId);
-  if (!match && hashHolder !== articleId) match = { original: hashHolder, kind: 'exact', similarity: 1 };
-
   // Every article joins the bands, duplicates too, so that a later reprint of a reprint is found.
   const signed = signTokens(words(article.text), { shingleSize: params.shingleSize });
   await store.putSignature(articleId, signed);
   // Band keys depend on every parameter of the signature scheme: a change starts a fresh index.
   const namespace = `mh1-n${DEDUP_DEFAULTS.numHashes}-k${params.shingleSize}-${params.bands}x${params.rows}`;
-  const bands = bandKeys(signed.signature, params.bands, params.rows).map((k) => `${namespace}:${k}`);
-  const candidates = await store.registerBands(articleId, bands, MAX_CANDIDATES);
-  if (!match && candidates.length > 0) {
-    const signatures = await store.getSignatures(candidates);
+  const registration = await store.registerForDedup(
+    articleId,
+    {
+      urlKey: article.canonicalUrl ? urlKey(article.canonicalUrl) : null,
+      contentHash: article.contentHash,
+      bandKeys: bandKeys(signed.signature, params.bands, params.rows).map((k) => `${namespace}:${k}`),
+    },
+    MAX_CANDIDATES,
+  );
+
+  let match: Match | null = null;
+  if (registration.urlHolder !== null && registration.urlHolder !== articleId) {
+    match = { original: registration.urlHolder, kind: 'url', similarity: 1 };
+  } else if (registration.hashHolder !== articleId) {
+    match = { original: registration.hashHolder, kind: 'exact', similarity: 1 };
+  } else if (registration.candidates.length > 0) {
+    const signatures = await store.getSignatures(registration.candidates);
     for (const [id, other] of signatures) {
       const decision = nearDuplicateDecision(signed.signature, other.signature, params.threshold, {
         sizeA: signed.shingleCount,
@@ -58,8 +63,8 @@ export async function handleDedup({ articleId }: JobData<'dedup'>, { store, conf
 
   const previousOriginal = article.duplicateOf;
   if (match) {
-    const original = await store.getArticle(match.original);
-    article.duplicateOf = original?.duplicateOf ?? match.original;
+    // Linked to the article that matched; the store follows links up to the group's original.
+    article.duplicateOf = match.original;
     article.duplicateMatch = match.kind;
     article.similarity = match.similarity;
   } else {

@@ -24,6 +24,9 @@ export interface CorpusDoc {
   readonly id: string;
   readonly title: string;
   readonly url: string;
+  readonly source: string;
+  /** The article as the corpus gives it (TEXT), for benches that run it through the pipeline. */
+  readonly text: string;
   readonly tokens: readonly string[];
 }
 
@@ -47,11 +50,14 @@ export function loadAntCorpus(dir: string = DEFAULT_CORPUS_DIR): CorpusDoc[] {
     if (!existsSync(folder)) continue;
     for (const name of readdirSync(folder).filter((n) => n.endsWith('.txt')).sort()) {
       const raw = readFileSync(join(folder, name), 'utf8');
+      const text = field(raw, 'TEXT');
       docs.push({
         id: field(raw, 'DOCNO') || name,
         title: field(raw, 'TITLE'),
         url: field(raw, 'URL'),
-        tokens: crudeTokens(field(raw, 'TEXT')),
+        source: field(raw, 'SRC'),
+        text,
+        tokens: crudeTokens(text),
       });
     }
   }

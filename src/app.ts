@@ -8,6 +8,9 @@ import { createQueues, type StageQueues } from './queues/factory.js';
 import type { Stage } from './queues/names.js';
 import { checkEvictionPolicy, connect, resolveRedis, type RedisEndpoint } from './redis/connection.js';
 import { Store } from './store/store.js';
+import { createHttpClient } from './fetch/http.js';
+import { HostPacer } from './fetch/pacing.js';
+import { RobotsPolicy } from './fetch/robots.js';
 import { startWorkers } from './workers/runtime.js';
 
 /** Everything a command needs to talk to marsad's Redis, opened once and closed once. */
@@ -30,10 +33,11 @@ export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
   /** Where a private redis-server keeps its AOF when marsad has to start one. */
   dataDir?: string;
+  /** Configuration the caller has already loaded (and checked its arguments against). */
+  config?: Config;
 }
 
-export async function openApp({ log, env = process.env, dataDir = path.resolve('data') }: OpenOptions): Promise<App> {
-  const config = loadConfig(env);
+export async function openApp({ log, env = process.env, dataDir = path.resolve('data'), config = loadConfig(env) }: OpenOptions): Promise<App> {
   const cores = compileCores(config);
   const endpoint = await resolveRedis(config.redisUrl, dataDir, log);
   const redis = connect(endpoint.url, 'client');
@@ -43,6 +47,12 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
   let workerConnection: Redis | null = null;
   const queues = createQueues(redis, config.settings);
   const store = new Store(redis, config.settings.redis.prefix);
+  const http = createHttpClient(config.settings.fetch);
+  const robots = new RobotsPolicy(redis, config.settings.redis.prefix, http, config.settings.fetch);
+  const pacer = new HostPacer(redis, config.settings.redis.prefix);
+  if (config.feeds.length > 0 && config.settings.fetch.contact === null) {
+    log.warn('fetch.contact is not set in settings.yaml: the sites marsad polls cannot tell who to contact about it');
+  }
   const workers: Worker[] = [];
   let closing: Promise<void> | null = null;
 
@@ -60,7 +70,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
         workerConnection = connect(endpoint.url, 'worker');
         workerConnection.on('error', (err) => log.error({ err: err.message }, 'redis worker connection error'));
       }
-      const started = startWorkers(stages, { store, config, cores, log }, queues, workerConnection);
+      const started = startWorkers(stages, { store, config, cores, http, robots, pacer, log }, queues, workerConnection);
       workers.push(...started);
       return started;
     },
@@ -68,6 +78,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
       closing ??= (async () => {
         await Promise.all(workers.map((w) => w.close()));
         await Promise.all(Object.values(queues).map((q) => q.close()));
+        await http.close();
         await workerConnection?.quit().catch(() => workerConnection?.disconnect());
         await redis.quit().catch(() => redis.disconnect());
         await endpoint.stop();

@@ -18,7 +18,22 @@ export interface SourceDocument {
   title: string | null;
   published: string | null;
   language: Language | null;
+  /** Seeds and feed backfill: recorded and visible, but not new reporting (no alerts). */
+  baseline: boolean;
   receivedAt: string;
+}
+
+/** A feed item waiting to be fetched, as the poll stage found it. */
+export interface FeedItem {
+  documentId: string;
+  feedId: string;
+  url: string;
+  guid: string;
+  title: string | null;
+  published: string | null;
+  summary: string | null;
+  baseline: boolean;
+  discoveredAt: string;
 }
 
 export interface DuplicateRef {
@@ -70,5 +85,7 @@ export interface Article {
   seq: number;
   firstSeen: string;
   stage: 'cleaned' | 'deduped' | 'tagged';
+  /** Seeds and feed backfill: recorded and visible, but not new reporting. */
+  baseline: boolean;
   warnings: string[];
 }

@@ -1,4 +1,5 @@
 import { openApp } from '../app.js';
+import { loadConfig } from '../config/load.js';
 import type { Article } from '../model.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
@@ -9,12 +10,13 @@ export async function articlesCommand(
 ): Promise<number> {
   const limit = opts.limit === undefined ? 0 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit takes a whole number, got "${opts.limit}"`);
-  const app = await openApp({ log: ctx.log });
+  // Arguments are checked against the configuration before Redis is needed.
+  const config = loadConfig();
+  checkId('base', opts.base, config.taxonomy.bases.map((b) => b.id));
+  checkId('topic', opts.topic, config.taxonomy.topics.map((t) => t.id));
+  checkId('milestone', opts.milestone, config.milestones.milestones.map((m) => m.id));
+  const app = await openApp({ log: ctx.log, config });
   try {
-    const { taxonomy, milestones } = app.config;
-    checkId('base', opts.base, taxonomy.bases.map((b) => b.id));
-    checkId('topic', opts.topic, taxonomy.topics.map((t) => t.id));
-    checkId('milestone', opts.milestone, milestones.milestones.map((m) => m.id));
     const ids = await app.store.listArticleIds({ base: opts.base, topic: opts.topic, milestone: opts.milestone }, limit);
     const articles: Article[] = [];
     for (const id of ids) {

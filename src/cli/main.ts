@@ -4,6 +4,7 @@ import { createLogger } from '../log.js';
 import { NoRedisError } from '../redis/connection.js';
 import { analyzeCommand } from './analyze.js';
 import { articlesCommand } from './articles.js';
+import { feedsCheckCommand, feedsCommand, pollCommand } from './feeds.js';
 import { runCommand, workerCommand } from './run.js';
 import { seedCommand } from './seed.js';
 import { statusCommand } from './status.js';
@@ -32,7 +33,7 @@ const COMMANDS: Record<string, Command> = {
   },
   worker: {
     summary: 'run the workers of some stages (default: all) until SIGINT/SIGTERM',
-    usage: 'marsad worker [STAGE...]     stages: clean dedup tag',
+    usage: 'marsad worker [STAGE...]     stages: poll fetch clean dedup tag',
     options: {},
     run: (_v, stages, ctx) => workerCommand(stages, ctx),
   },
@@ -60,6 +61,23 @@ const COMMANDS: Record<string, Command> = {
     },
     run: (v, _p, ctx) => articlesCommand(v as { json?: boolean; base?: string; topic?: string; milestone?: string; limit?: string }, ctx),
   },
+  feeds: {
+    summary: "each feed's state (last and next poll, status, ETag, items seen, failures); `feeds check` fetches each URL now and says what it serves",
+    usage: 'marsad feeds [--json]  |  marsad feeds check [FEED_ID...] [--json]',
+    options: { json: { type: 'boolean' } },
+    run: (v, positionals, ctx) => {
+      const [sub, ...ids] = positionals;
+      if (sub === undefined) return feedsCommand(v as { json?: boolean }, ctx);
+      if (sub === 'check') return feedsCheckCommand(ids, v as { json?: boolean }, ctx);
+      throw new UsageError(`unknown feeds subcommand "${sub}"`);
+    },
+  },
+  poll: {
+    summary: 'poll feeds now (default: all); with --once, wait until what they brought is through the pipeline',
+    usage: 'marsad poll [FEED_ID...] [--once] [--timeout SECONDS]',
+    options: { once: { type: 'boolean' }, timeout: { type: 'string' } },
+    run: (v, ids, ctx) => pollCommand(ids, v as { once?: boolean; timeout?: string }, ctx),
+  },
   status: {
     summary: 'queue counts, workers attached, articles and duplicates',
     usage: 'marsad status [--json]',
@@ -71,7 +89,7 @@ const COMMANDS: Record<string, Command> = {
 function help(): string {
   const lines = ['marsad: monitors reporting on the US and coalition withdrawal from Iraq and Syria', '', 'Commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(9)} ${c.summary}`, `            ${c.usage}`);
-  lines.push('', 'Environment: REDIS_URL, MARSAD_CONFIG_DIR, MARSAD_PREFIX, MARSAD_LOG_LEVEL (see README.md).');
+  lines.push('', 'Environment: REDIS_URL, MARSAD_CONFIG_DIR, MARSAD_PREFIX, MARSAD_ALLOW_PRIVATE_NETWORKS, MARSAD_LOG_LEVEL (see README.md).');
   return lines.join('\n') + '\n';
 }
 

@@ -1,5 +1,6 @@
 import { openApp, type App } from '../app.js';
 import { STAGES, isStage, type Stage } from '../queues/names.js';
+import { syncPollSchedulers, tickMs } from '../queues/schedulers.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 
@@ -18,26 +19,40 @@ export async function workerCommand(stages: string[], ctx: CommandContext): Prom
 
 async function serve(stages: Stage[], ctx: CommandContext): Promise<number> {
   const app = await openApp({ log: ctx.log });
+  if (stages.includes('poll')) {
+    const { added, removed } = await syncPollSchedulers(app.queues.poll, app.config.feeds, app.config.settings);
+    ctx.log.info({ feeds: added, removed, tick_ms: tickMs(app.config.settings) }, 'poll schedulers in place');
+  }
   app.startWorkers(stages);
   ctx.log.info({ stages, redis: app.endpoint.privateServer ? 'private redis-server' : 'external', prefix: app.config.settings.redis.prefix }, 'workers started');
   return waitForSignal(app, ctx);
 }
 
-/** Resolves with the exit code once a signal has closed the app (or the deadline has passed). */
-export function waitForSignal(app: App, ctx: CommandContext): Promise<number> {
+/**
+ * Resolves with 0 once a signal has closed the app (active jobs finished). A second signal, or the
+ * shutdown deadline passing, ends the process at once (`exit`, process.exit by default): resolving is
+ * not enough then, since the open workers and connections would keep Node running.
+ */
+export function waitForSignal(app: App, ctx: CommandContext, exit: (code: number) => void = (code) => process.exit(code)): Promise<number> {
   return new Promise((resolve) => {
     let signalled = false;
+    const exitNow = (code: number) => {
+      // A private redis-server gets its SIGTERM now (it writes its AOF); the stop() promise is not awaited.
+      void app.endpoint.stop().catch(() => {});
+      resolve(code);
+      exit(code);
+    };
     const onSignal = (signal: NodeJS.Signals) => {
       if (signalled) {
-        ctx.log.warn({ signal }, 'second signal: exiting now');
-        resolve(130);
+        ctx.log.warn({ signal }, 'second signal: exiting now (active jobs will be retried)');
+        exitNow(130);
         return;
       }
       signalled = true;
-      ctx.log.info({ signal }, 'shutting down: letting active jobs finish');
+      ctx.log.info({ signal }, 'shutting down: letting active jobs finish (a second signal exits at once)');
       const deadline = setTimeout(() => {
         ctx.log.error({ deadline_ms: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting with jobs still active (they will be retried)');
-        resolve(1);
+        exitNow(1);
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
       app.close().then(
@@ -47,8 +62,9 @@ export function waitForSignal(app: App, ctx: CommandContext): Promise<number> {
           resolve(0);
         },
         (err: Error) => {
+          clearTimeout(deadline);
           ctx.log.error({ err: err.message }, 'error while shutting down');
-          resolve(1);
+          exitNow(1);
         },
       );
     };

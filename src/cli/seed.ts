@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openApp, type App } from '../app.js';
-import { jobIdFor } from '../queues/jobs.js';
-import { STAGES, type Stage } from '../queues/names.js';
+import { DOCUMENT_STAGES } from '../queues/names.js';
 import { readSeedFolder } from '../seed/documents.js';
 import type { Article } from '../model.js';
 import { enqueue } from '../workers/runtime.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 import { Progress } from './progress.js';
+import { ensureWorkers, waitThroughPipeline } from './wait.js';
 
 export const DEFAULT_SEEDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds');
 
@@ -31,9 +31,6 @@ export interface SeedSummary {
   outcomes: SeedOutcome[];
 }
 
-/** How often the wait re-reads the store: cheap (one MGET), and it sees workers in any process. */
-const POLL_MS = 200;
-
 export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: number; progress?: Progress }): Promise<SeedSummary> {
   const { documents, problems } = readSeedFolder(dir, new Date().toISOString());
   const outcomes = new Map<string, SeedOutcome>();
@@ -49,37 +46,10 @@ export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: nu
     }
   }
 
-  const idle = await stagesWithoutWorkers(app);
-  if (pending.size > 0 && idle.length > 0) {
-    app.log.info({ stages: idle }, 'no worker attached to these stages: running them in this process');
-    app.startWorkers(idle);
-  }
-
-  const deadline = Date.now() + opts.timeoutMs;
-  let lastFailureCheck = 0;
+  if (pending.size > 0) await ensureWorkers(app, DOCUMENT_STAGES);
   opts.progress?.update(documents.length - pending.size, documents.length);
-  while (pending.size > 0) {
-    const articles = await app.store.getArticles([...pending]);
-    for (const a of articles) if (a.stage === 'tagged') pending.delete(a.id);
-    if (Date.now() - lastFailureCheck > 2000) {
-      lastFailureCheck = Date.now();
-      for (const id of pending) {
-        const error = await permanentFailure(app, id, articles.find((a) => a.id === id) ?? null);
-        if (error) {
-          pending.delete(id);
-          Object.assign(outcomes.get(id)!, { status: 'failed', error });
-        }
-      }
-    }
-    opts.progress?.update(documents.length - pending.size, documents.length);
-    if (pending.size === 0) break;
-    if (Date.now() > deadline) {
-      for (const id of pending) Object.assign(outcomes.get(id)!, { status: 'failed', error: 'not through the pipeline before the timeout (are the workers running? see marsad status)' });
-      break;
-    }
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-  opts.progress?.done();
+  const errors = await waitThroughPipeline(app, [...pending], DOCUMENT_STAGES, { timeoutMs: opts.timeoutMs, progress: opts.progress });
+  for (const [id, error] of errors) if (error) Object.assign(outcomes.get(id)!, { status: 'failed', error });
 
   for (const outcome of outcomes.values()) {
     const a = await app.store.readArticle(outcome.id);
@@ -109,20 +79,6 @@ export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: nu
   };
 }
 
-async function stagesWithoutWorkers(app: App): Promise<Stage[]> {
-  const counts = await Promise.all(STAGES.map((s) => app.queues[s].getWorkersCount()));
-  return STAGES.filter((_, i) => counts[i] === 0);
-}
-
-/** The reason a document will never get through, once a stage's job has failed for good. */
-async function permanentFailure(app: App, documentId: string, article: Article | null): Promise<string | null> {
-  const stage: Stage = article === null ? 'clean' : article.stage === 'cleaned' ? 'dedup' : 'tag';
-  const data = stage === 'clean' ? { documentId } : { articleId: documentId };
-  const job = await app.queues[stage].getJob(jobIdFor(stage, data));
-  if (!job || !(await job.isFailed())) return null;
-  return `${stage}: ${job.failedReason ?? 'failed'}`;
-}
-
 export async function seedCommand(opts: { dir?: string; timeout?: string; json?: boolean }, ctx: CommandContext): Promise<number> {
   const dir = path.resolve(opts.dir ?? DEFAULT_SEEDS_DIR);
   const timeoutSeconds = opts.timeout === undefined ? 600 : Number(opts.timeout);
@@ -139,7 +95,8 @@ export async function seedCommand(opts: { dir?: string; timeout?: string; json?:
 }
 
 function formatSummary(s: SeedSummary): string {
-  const lines = [`${s.dir}: ${s.documents} documents, ${s.new} new, ${s.known} already known, ${s.failed} failed, ${s.duplicates} duplicates`];
+  const unreadable = s.problems.length > 0 ? `; ${s.problems.length} problem${s.problems.length === 1 ? '' : 's'} with files of the folder (below, marked !)` : '';
+  const lines = [`${s.dir}: ${s.documents} documents, ${s.new} new, ${s.known} already known, ${s.failed} failed, ${s.duplicates} duplicates${unreadable}`];
   for (const o of s.outcomes) {
     if (o.status === 'failed') {
       lines.push(`  ✗ ${o.file}: ${o.error}`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MilestonesSchema, TaxonomySchema, crossCheck, type Milestones, type Taxonomy } from '../tagging/schema.js';
+import { readFeedsConfig, type FeedConfig } from '../feeds/schema.js';
 import { SettingsSchema, type Settings } from './settings.js';
 import { ConfigError, parseYamlConfig, readYamlConfig } from './yaml-file.js';
 
@@ -11,6 +12,7 @@ export interface Config {
   readonly settings: Settings;
   readonly taxonomy: Taxonomy;
   readonly milestones: Milestones;
+  readonly feeds: readonly FeedConfig[];
 }
 
 /** The repository's own config/ folder: the default when MARSAD_CONFIG_DIR is not set. */
@@ -26,23 +28,47 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * Reads and validates config/ (or MARSAD_CONFIG_DIR) once, into a frozen object. settings.yaml is
- * optional (every setting has a default); taxonomy.yaml and milestones.yaml are required.
- * Environment: MARSAD_PREFIX overrides redis.prefix.
+ * optional (every setting has a default), so is feeds.yaml; taxonomy.yaml and milestones.yaml are required.
+ * Environment: MARSAD_PREFIX overrides redis.prefix; MARSAD_ALLOW_PRIVATE_NETWORKS overrides fetch.allowPrivateNetworks.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dir = path.resolve(env.MARSAD_CONFIG_DIR ?? DEFAULT_CONFIG_DIR);
+  // Every file is checked before giving up, so that one run names every mistake.
+  const errors: ConfigError[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      errors.push(err);
+      return undefined;
+    }
+  };
   const settingsFile = path.join(dir, 'settings.yaml');
-  const settings = existsSync(settingsFile)
-    ? readYamlConfig(settingsFile, SettingsSchema)
-    : parseYamlConfig(settingsFile, '{}', SettingsSchema);
-  if (env.MARSAD_PREFIX) {
-    settings.redis.prefix = parseYamlConfig('MARSAD_PREFIX', JSON.stringify({ redis: { prefix: env.MARSAD_PREFIX } }), SettingsSchema).redis.prefix;
+  const settings = attempt(() =>
+    existsSync(settingsFile) ? readYamlConfig(settingsFile, SettingsSchema) : parseYamlConfig(settingsFile, '{}', SettingsSchema),
+  );
+  if (settings && env.MARSAD_PREFIX) {
+    const prefix = attempt(() => parseYamlConfig('MARSAD_PREFIX', JSON.stringify({ redis: { prefix: env.MARSAD_PREFIX } }), SettingsSchema).redis.prefix);
+    if (prefix !== undefined) settings.redis.prefix = prefix;
+  }
+  if (settings && env.MARSAD_ALLOW_PRIVATE_NETWORKS !== undefined) {
+    const value = env.MARSAD_ALLOW_PRIVATE_NETWORKS.trim().toLowerCase();
+    if (['true', '1', 'false', '0'].includes(value)) settings.fetch.allowPrivateNetworks = value === 'true' || value === '1';
+    else errors.push(new ConfigError('MARSAD_ALLOW_PRIVATE_NETWORKS', [`expected true or false, got "${env.MARSAD_ALLOW_PRIVATE_NETWORKS}"`]));
   }
   const taxonomyFile = path.join(dir, 'taxonomy.yaml');
-  const taxonomy = readYamlConfig(taxonomyFile, TaxonomySchema);
+  const taxonomy = attempt(() => readYamlConfig(taxonomyFile, TaxonomySchema));
   const milestonesFile = path.join(dir, 'milestones.yaml');
-  const milestones = readYamlConfig(milestonesFile, MilestonesSchema);
-  const problems = crossCheck(taxonomy, milestones);
-  if (problems.length > 0) throw new ConfigError(milestonesFile, problems);
-  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings, taxonomy, milestones });
+  const milestones = attempt(() => readYamlConfig(milestonesFile, MilestonesSchema));
+  if (taxonomy && milestones) {
+    const problems = crossCheck(taxonomy, milestones);
+    if (problems.length > 0) errors.push(new ConfigError(milestonesFile, problems));
+  }
+  // feeds.yaml is optional: without it marsad works on seeds only.
+  const feedsFile = path.join(dir, 'feeds.yaml');
+  const feeds = settings && existsSync(feedsFile) ? attempt(() => readFeedsConfig(feedsFile, settings.feeds).feeds) : [];
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw ConfigError.combine(errors);
+  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, feeds: feeds! });
 }

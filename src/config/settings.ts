@@ -4,7 +4,7 @@ import { STAGES } from '../queues/names.js';
 
 const positiveInt = z.number().int().positive();
 
-const concurrencyDefaults = { clean: 4, dedup: 2, tag: 4 } as const;
+const concurrencyDefaults = { poll: 2, fetch: 4, clean: 4, dedup: 2, tag: 4 } as const;
 
 export const SettingsSchema = z
   .object({
@@ -46,6 +46,69 @@ export const SettingsSchema = z
       .refine((d) => d.bands * d.rows <= DEDUP_DEFAULTS.numHashes, {
         message: `bands × rows must be at most the MinHash signature length, ${DEDUP_DEFAULTS.numHashes}`,
       }),
+    fetch: z
+      .object({
+        /**
+         * A URL or mailto: where site operators can reach whoever runs this marsad; it goes into the
+         * user agent of every request. Operators should set it (marsad warns at start when not).
+         */
+        contact: z.string().min(1).nullable().default(null),
+        deadlineMs: positiveInt.default(20_000),
+        connectTimeoutMs: positiveInt.default(10_000),
+        maxBodyBytes: positiveInt.default(10 * 1024 * 1024),
+        maxRedirects: z.number().int().min(0).max(20).default(5),
+        /** At most one request per host per this many ms, across all workers. */
+        hostIntervalMs: z.number().int().min(0).default(2_000),
+        /** Loopback and private addresses are refused unless this is on: for local setups and tests only. */
+        allowPrivateNetworks: z.boolean().default(false),
+        robotsCacheSeconds: positiveInt.default(24 * 3600),
+      })
+      .strict()
+      .prefault({}),
+    feeds: z
+      .object({
+        minIntervalSeconds: positiveInt.default(5 * 60),
+        maxIntervalSeconds: positiveInt.default(6 * 3600),
+        /** Items older than this at a feed's first poll are recorded as backfill, not new reporting. */
+        backfillDays: positiveInt.default(7),
+        maxItemsPerPoll: positiveInt.default(200),
+      })
+      .strict()
+      .prefault({})
+      .refine((f) => f.minIntervalSeconds <= f.maxIntervalSeconds, { message: 'minIntervalSeconds must not exceed maxIntervalSeconds' }),
+    alerts: z
+      .object({
+        /** Only articles published (or, without a date, first seen) this recently alert. */
+        windowDays: positiveInt.default(7),
+      })
+      .strict()
+      .prefault({}),
+    smtp: z
+      .object({
+        /** smtp://user:pass@host:587 or smtps://…; MARSAD_SMTP_URL (or MARSAD_SMTP_URL_FILE) overrides it. */
+        url: z.string().min(1).nullable().default(null),
+        from: z.string().min(3).default('marsad <marsad@localhost>'),
+        connectionTimeoutMs: positiveInt.default(10_000),
+        greetingTimeoutMs: positiveInt.default(10_000),
+        socketTimeoutMs: positiveInt.default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    webhooks: z
+      .object({
+        timeoutMs: positiveInt.default(15_000),
+      })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** The address subscribers reach marsad at, for unsubscribe links in emails. */
+        publicUrl: z.string().url().default('http://127.0.0.1:8080'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import type { z } from 'zod';
 
 /** A configuration problem, always naming the file, the line and the key, and how to fix it. */
@@ -10,6 +10,13 @@ export class ConfigError extends Error {
     readonly problems: string[],
   ) {
     super(`${file}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+
+  /** Several files' problems as one error (its `file` is the first one's); the message names every file. */
+  static combine(errors: readonly ConfigError[]): ConfigError {
+    const combined = new ConfigError(errors[0]!.file, errors.flatMap((e) => e.problems.map((p) => `${e.file}: ${p}`)));
+    combined.message = errors.map((e) => e.message).join('\n');
+    return combined;
   }
 }
 
@@ -33,7 +40,10 @@ export function parseYamlConfig<S extends z.ZodType>(file: string, text: string,
       file,
       doc.errors.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
-        return `line ${pos.line}, column ${pos.col}: YAML syntax: ${e.message.split('\n')[0]} (fix the syntax there)`;
+        // Quote the line, so that the message names the key even when the line number is off by one.
+        const source = (text.split(/\r?\n/)[pos.line - 1] ?? '').trim();
+        const quoted = source ? ` at «${source.length > 80 ? `${source.slice(0, 77)}...` : source}»` : '';
+        return `line ${pos.line}, column ${pos.col}: YAML syntax: ${e.message.split('\n')[0]}${quoted} (fix the syntax there)`;
       }),
     );
   }
@@ -42,6 +52,12 @@ export function parseYamlConfig<S extends z.ZodType>(file: string, text: string,
   const problems = result.error.issues.map((issue) => {
     // Point at the deepest node of the path that exists in the document.
     let line: number | undefined;
+    // An unknown key: point at that key itself, not at the mapping around it.
+    if (issue.code === 'unrecognized_keys') {
+      const map = doc.getIn(issue.path as unknown[], true);
+      const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && issue.keys.includes(String(p.key.value))) : undefined;
+      if (pair && isScalar(pair.key) && pair.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
+    }
     for (let depth = issue.path.length; depth >= 0 && line === undefined; depth--) {
       const node = doc.getIn(issue.path.slice(0, depth) as unknown[], true);
       if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;

@@ -1,6 +1,6 @@
 import { canonicalUrl, InvalidUrlError } from '../dedup/canonical-url.js';
 import type { Language, SourceDocument } from '../model.js';
-import { extractHtmlDocument } from './html-document.js';
+import { extractHtmlDocument, type HtmlRules } from './html-document.js';
 import { extractTextDocument } from './text-document.js';
 
 export interface CleanDocument {
@@ -10,6 +10,11 @@ export interface CleanDocument {
   language: Language;
   text: string;
   canonicalUrl: string | null;
+  /** HTML only (null for text): dateModified / article:modified_time, and the lead image URL. */
+  modified: string | null;
+  image: string | null;
+  /** HTML extraction found too little text to be an article; the caller should fail the document. */
+  tooLittleText: boolean;
   warnings: string[];
 }
 
@@ -18,10 +23,10 @@ type DocumentInput = Pick<SourceDocument, 'format' | 'body' | 'url' | 'title' | 
 /**
  * The clean article of a document: its text without furniture, and its metadata. A title given with
  * the document (manifest, JSON, feed item) wins over the headline found in the text; the text's date
- * wins over a given one; the text's language wins when it is sure.
+ * wins over a given one; the text's language wins when it is sure. `rules` are the feed's HTML selectors.
  */
-export function cleanDocument(doc: DocumentInput): CleanDocument {
-  const html = doc.format === 'html' ? extractHtmlDocument(doc.body) : null;
+export function cleanDocument(doc: DocumentInput, rules?: HtmlRules): CleanDocument {
+  const html = doc.format === 'html' ? extractHtmlDocument(doc.body, rules) : null;
   const extracted = html ?? extractTextDocument(doc.body);
   const warnings = doc.title ? extracted.warnings.filter((w) => !w.startsWith('no headline')) : [...extracted.warnings];
   const declaredUrl = html?.metadata.canonicalUrl ?? doc.url;
@@ -42,6 +47,9 @@ export function cleanDocument(doc: DocumentInput): CleanDocument {
     language: extracted.language === 'und' && doc.language ? doc.language : extracted.language,
     text: extracted.text,
     canonicalUrl: canonical,
+    modified: html?.modified ?? null,
+    image: html?.image ?? null,
+    tooLittleText: html?.tooLittleText ?? false,
     warnings,
   };
 }

@@ -1,92 +1,83 @@
-import { load, type CheerioAPI } from 'cheerio';
-import { parseDate, toIsoDate } from '../text/dates.js';
+// An HTML news page to a cleaned document: html-metadata.ts reads what the markup declares, html-content.ts
+// finds the article's pieces, and the text cleaner (cleanBlocks) applies its line rules to them, so HTML and
+// raw text pages lose their furniture by the same rules.
+
+import { load } from 'cheerio';
+import { words } from '../text/arabic.js';
+import { selectContent, type HtmlRules } from './html-content.js';
+import { isoDate, readMetadata, resolveUrl, type HtmlMetadata } from './html-metadata.js';
+import { bylineFromLabeledLine, looksLikeName } from './furniture.js';
 import { cleanBlocks, type Block, type ExtractedDocument } from './text-document.js';
 
-/** What the page's markup says about itself, beside the text. */
-export interface HtmlMetadata {
-  title: string | null;
-  published: string | null;
-  canonicalUrl: string | null;
-  language: string | null;
-}
+export type { HtmlRules } from './html-content.js';
+export type { HtmlMetadata } from './html-metadata.js';
 
 export interface ExtractedHtmlDocument extends ExtractedDocument {
+  /** What the markup declares, as read (before the text's findings are merged in). */
   metadata: HtmlMetadata;
+  modified: string | null;
+  canonicalUrl: string | null;
+  /** Lead image URL: og:image, JSON-LD image, or the article's first image. */
+  image: string | null;
+  /** Too little article text was found to be an article: the caller should fail the page rather than store it. */
+  tooLittleText: boolean;
+  /** How the article was found: the feed's selector, generic scoring, or the whole body as a last resort. */
+  container: 'rule' | 'scored' | 'body';
 }
 
-// Elements that never hold article text.
-const NEVER_TEXT = 'script, style, noscript, template, svg, iframe, form, nav, footer, aside, figure figcaption, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true]';
-const BLOCKS = 'h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, td';
+/** Below either, what was found is a stub, a teaser or a paywall notice, not an article. */
+export const MIN_ARTICLE_WORDS = 40;
+export const MIN_ARTICLE_CHARS = 200;
 
-/**
- * HTML page to a cleaned document: the article element's (or the body's) blocks go through the same
- * furniture rules as raw text; title, date, canonical URL and language also come from the markup.
- */
-export function extractHtmlDocument(html: string): ExtractedHtmlDocument {
+export function extractHtmlDocument(html: string, rules?: HtmlRules): ExtractedHtmlDocument {
   // htmlparser2 in HTML mode: several times faster than parse5 on news pages, and lenient enough.
   const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
   const metadata = readMetadata($);
-  $(NEVER_TEXT).remove();
-  // A page's header is furniture; an article's own header holds its headline.
-  $('header').filter((_, el) => $(el).closest('article').length === 0).remove();
-  const scope = $('article').first().length ? $('article').first() : $('main').first().length ? $('main').first() : $('body');
-  const blocks: Block[] = [];
-  scope.find(BLOCKS).each((_, el) => {
-    const node = $(el);
-    if (node.find(BLOCKS).length > 0) return; // the inner blocks speak for themselves
-    const text = node.text().replace(/\s+/g, ' ').trim();
-    if (text) blocks.push({ text, kind: /^h[1-6]$/.test(el.tagName) ? 'heading' : 'paragraph' });
-  });
+  const content = selectContent($, rules, metadata.title);
+
+  // The headline first, so the cleaner takes it as the title and treats what follows as header zone and body.
+  // Without a headline element the cleaner finds the title in the text (a bold line in a table cell, say).
+  const blocks: Block[] = [
+    ...(content.headline === null ? [] : [{ text: content.headline, kind: 'heading' as const }]),
+    ...content.header.map((p) => ({ text: p.text, kind: 'paragraph' as const })),
+    ...content.body.map((p) => ({ text: p.text, kind: p.heading ? ('heading' as const) : ('paragraph' as const) })),
+  ];
   const cleaned = cleanBlocks(blocks);
+  // Byline and date elements hold lines only the cleaner's header rules understand ("نشر في 3 أيلول 2025").
+  const info = cleanBlocks(content.infos.flatMap((i) => i.lines.map((text) => ({ text, kind: 'line' as const }))));
+  const printedByline = content.infos.flatMap((i) => i.bylines).map(bylineName).find((b) => b !== null) ?? null;
+  const printedTime = content.infos.map((i) => (i.datetime === null ? null : isoDate(i.datetime))).find((d) => d !== null) ?? null;
+
+  const tooLittleText = words(cleaned.text).length < MIN_ARTICLE_WORDS || cleaned.text.length < MIN_ARTICLE_CHARS;
+  const warnings = [
+    ...content.warnings,
+    ...cleaned.warnings.filter((w) => !(w.startsWith('no headline') && metadata.title !== null)),
+  ];
+  if (tooLittleText) {
+    warnings.push(`too little article text (${words(cleaned.text).length} words, ${cleaned.text.length} characters): not an article, or the extractor missed it`);
+  }
+  const declaredLanguage = metadata.language === 'ar' || metadata.language === 'en' ? metadata.language : 'und';
+  const image = metadata.image ?? (content.image === null ? null : resolveUrl(content.image, metadata.canonicalUrl));
   return {
     ...cleaned,
     title: cleaned.title ?? metadata.title,
-    published: cleaned.published ?? metadata.published,
+    // Printed bylines name who wrote this page; JSON-LD and meta authors are often a desk or the CMS account.
+    byline: printedByline ?? cleaned.byline ?? info.byline ?? metadata.byline,
+    // Machine-readable dates before printed ones: they carry the zone and never mis-parse a day-month order.
+    published: metadata.published ?? printedTime ?? cleaned.published ?? info.published,
+    // The text's script is surer than a template's lang attribute (Arabic sites ship lang="en").
+    language: cleaned.language !== 'und' ? cleaned.language : declaredLanguage,
+    warnings,
     metadata,
+    modified: metadata.modified,
+    canonicalUrl: metadata.canonicalUrl,
+    image,
+    tooLittleText,
+    container: content.how,
   };
 }
 
-function readMetadata($: CheerioAPI): HtmlMetadata {
-  const meta = (selector: string) => $(selector).first().attr('content')?.trim() || null;
-  const jsonLd = readJsonLd($);
-  const publishedRaw =
-    meta('meta[property="article:published_time"]') ??
-    meta('meta[name="pubdate"]') ??
-    meta('meta[itemprop="datePublished"]') ??
-    jsonLd.datePublished ??
-    ($('time[datetime]').first().attr('datetime')?.trim() || null);
-  return {
-    title: meta('meta[property="og:title"]') ?? jsonLd.headline ?? ($('title').first().text().trim() || null),
-    published: publishedRaw ? isoFrom(publishedRaw) : null,
-    canonicalUrl: $('link[rel="canonical"]').first().attr('href')?.trim() || meta('meta[property="og:url"]'),
-    language: $('html').attr('lang')?.trim() || meta('meta[http-equiv="content-language"]'),
-  };
-}
-
-function isoFrom(raw: string): string | null {
-  const iso = Date.parse(raw);
-  if (!Number.isNaN(iso) && /^\d{4}-\d{2}-\d{2}/.test(raw)) return /T\d{2}:\d{2}/.test(raw) ? new Date(iso).toISOString().replace('.000Z', 'Z') : raw.slice(0, 10);
-  const parsed = parseDate(raw);
-  return parsed ? toIsoDate(parsed) : null;
-}
-
-function readJsonLd($: CheerioAPI): { headline: string | null; datePublished: string | null } {
-  for (const el of $('script[type="application/ld+json"]').toArray()) {
-    let data: unknown;
-    try {
-      data = JSON.parse($(el).text());
-    } catch {
-      continue; // broken JSON-LD is common; the other sources still apply
-    }
-    const items = Array.isArray(data) ? data : [data, ...(((data as { '@graph'?: unknown[] })?.['@graph']) ?? [])];
-    for (const item of items) {
-      const type = (item as { '@type'?: unknown })?.['@type'];
-      const types = Array.isArray(type) ? type : [type];
-      if (types.some((t) => typeof t === 'string' && /Article|Posting/.test(t))) {
-        const { headline, datePublished } = item as { headline?: unknown; datePublished?: unknown };
-        return { headline: typeof headline === 'string' ? headline : null, datePublished: typeof datePublished === 'string' ? datePublished : null };
-      }
-    }
-  }
-  return { headline: null, datePublished: null };
+/** The name in a byline element's text: "بقلم: أحمد علي" → "أحمد علي"; a bare name as is. */
+function bylineName(text: string): string | null {
+  return bylineFromLabeledLine(text) ?? (looksLikeName(text) ? text : null);
 }

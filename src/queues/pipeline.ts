@@ -1,25 +1,21 @@
-import type { JobData } from './jobs.js';
 import type { Stage } from './names.js';
 
-/**
- * What each stage hands to the next: the one place where the pipeline is chained.
- * A stage that returns `skipped` ends the article's way through the pipeline.
- */
-export const NEXT_STAGE: { [S in Stage]: Stage | null } = {
+/** What each stage hands to the next: the one place where the pipeline is chained. */
+export const NEXT_STAGE: { [S in Stage]: Exclude<Stage, 'poll'> | null } = {
+  poll: 'fetch',
+  fetch: 'clean',
   clean: 'dedup',
   dedup: 'tag',
   tag: null,
 };
 
 export interface StageResult {
+  /** `skipped`: nothing to do (a feed not due, an unchanged feed); nothing goes on. */
   status: 'done' | 'skipped';
-  articleId: string;
-  /** Short reason shown in job results, e.g. "duplicate of 3f2a…" or "unchanged". */
+  /** Ids handed to the next stage, one job each. */
+  next: string[];
+  /** Ids handed on at low priority (backfill found at a feed's first poll). */
+  later?: string[];
+  /** Short reason shown in job results, e.g. "duplicate of 3f2a…" or "304 not modified". */
   note?: string;
-}
-
-export function nextJob(stage: Stage, result: StageResult): { stage: Stage; data: JobData<Stage> } | null {
-  const next = NEXT_STAGE[stage];
-  if (next === null || result.status === 'skipped') return null;
-  return { stage: next, data: { articleId: result.articleId } };
 }

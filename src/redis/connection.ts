@@ -24,7 +24,9 @@ export function connect(url: string, kind: 'worker' | 'client' = 'client'): Redi
 }
 
 async function answers(url: string, timeoutMs = 1500): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // disconnectTimeout 0: ioredis arms a (ref'd) timer on disconnect() that only a later 'close' clears,
+  // so after a refused connection (already closed) it would keep the process alive for 2 s.
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 });
   probe.on('error', () => {});
   try {
     await probe.connect();
@@ -43,35 +45,56 @@ export interface RedisEndpoint {
   privateServer: boolean;
 }
 
-function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+function hasRedisServer(env: NodeJS.ProcessEnv): boolean {
+  // With options.env, Node looks the command up in that env's PATH.
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore', env }).status === 0;
 }
 
-async function startPrivateServer(dataDir: string, log: Logger): Promise<RedisEndpoint> {
+/** The port (default 6379) and host of a redis:// URL; the private server listens there. */
+function endpointOf(url: string): { host: string; port: number } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new NoRedisError(`${maskUrl(url)} is not a Redis URL (expected e.g. redis://127.0.0.1:6379)`);
+  }
+  const host = parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
+  return { host, port: parsed.port ? Number(parsed.port) : 6379 };
+}
+
+async function startPrivateServer(url: string, dataDir: string, log: Logger, env: NodeJS.ProcessEnv): Promise<RedisEndpoint> {
+  const { host, port } = endpointOf(url);
   mkdirSync(dataDir, { recursive: true });
+  const logFile = path.join(dataDir, 'redis.log');
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', '6379', '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', '', '--logfile', path.join(dataDir, 'redis.log')],
-    { stdio: 'ignore' },
+    ['--port', String(port), '--bind', host, '--dir', dataDir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', '', '--logfile', logFile],
+    { stdio: 'ignore', env },
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
   for (let i = 0; i < 50; i++) {
-    if (await answers(DEFAULT_REDIS_URL, 200)) {
-      log.info({ data_dir: dataDir, pid: child.pid }, `no Redis answered on ${DEFAULT_REDIS_URL}: started a private redis-server with AOF in ${dataDir}`);
+    if (child.exitCode === null && child.signalCode === null && (await answers(url, 200))) {
+      log.info({ data_dir: dataDir, pid: child.pid, port }, `no Redis answered on ${url}: started a private redis-server with AOF in ${dataDir}`);
       return {
-        url: DEFAULT_REDIS_URL,
+        url,
         privateServer: true,
         async stop() {
-          if (child.exitCode === null) child.kill('SIGTERM');
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;
         },
       };
     }
-    if (child.exitCode !== null) break;
+    if (child.exitCode !== null || child.signalCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill('SIGKILL');
-  throw new NoRedisError(`redis-server did not start; see ${path.join(dataDir, 'redis.log')}`);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
+  // Another marsad may have started its private server on this port a moment before us: use that one.
+  if (await answers(url, 500)) return { url, stop: async () => {}, privateServer: false };
+  throw new NoRedisError(`no Redis answered on ${url} and the private redis-server did not start on port ${port}; see ${logFile}`);
 }
 
 const NO_REDIS_HELP = `marsad needs Redis 7 and none was found. Three ways to get one:
@@ -79,19 +102,28 @@ const NO_REDIS_HELP = `marsad needs Redis 7 and none was found. Three ways to ge
   2. install redis-server (Debian: apt-get install redis-server) and marsad starts a private one with its data in ./data
   3. docker compose up -d redis   (the docker-compose.yml in this repository)`;
 
+export interface ResolveOptions {
+  /** Where to look (and start a private server) when REDIS_URL is not set; default redis://127.0.0.1:6379. */
+  defaultUrl?: string;
+  /** Environment for finding and running redis-server (its PATH); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
- * REDIS_URL when set (it must answer); else the default port when something answers there; else a
- * private redis-server from PATH with AOF under `dataDir`; else a NoRedisError naming the three ways.
+ * REDIS_URL when set (it must answer); else the default endpoint when something answers there; else a
+ * private redis-server from PATH on the default endpoint's port, with AOF under `dataDir`; else a
+ * NoRedisError naming the three ways.
  */
-export async function resolveRedis(redisUrl: string | undefined, dataDir: string, log: Logger): Promise<RedisEndpoint> {
+export async function resolveRedis(redisUrl: string | undefined, dataDir: string, log: Logger, options: ResolveOptions = {}): Promise<RedisEndpoint> {
+  const { defaultUrl = DEFAULT_REDIS_URL, env = process.env } = options;
   const none = async () => {};
   if (redisUrl) {
     if (!(await answers(redisUrl, 5000))) throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)} does not answer. Start that Redis, or unset REDIS_URL.\n${NO_REDIS_HELP}`);
     return { url: redisUrl, stop: none, privateServer: false };
   }
-  if (await answers(DEFAULT_REDIS_URL)) return { url: DEFAULT_REDIS_URL, stop: none, privateServer: false };
-  if (hasRedisServer()) return startPrivateServer(dataDir, log);
-  throw new NoRedisError(NO_REDIS_HELP);
+  if (await answers(defaultUrl)) return { url: defaultUrl, stop: none, privateServer: false };
+  if (hasRedisServer(env)) return startPrivateServer(defaultUrl, dataDir, log, env);
+  throw new NoRedisError(`No REDIS_URL is set, nothing answers on ${maskUrl(defaultUrl)} and there is no redis-server on the PATH.\n${NO_REDIS_HELP}`);
 }
 
 /** BullMQ loses jobs when Redis evicts keys: say so loudly when the server would. */

@@ -49,7 +49,13 @@ const JsonDocumentSchema = z
     language: language.optional(),
   })
   .strict()
-  .refine((d) => (d.text === undefined) !== (d.html === undefined), { message: 'give exactly one of "text" or "html"' });
+  .superRefine((d, ctx) => {
+    if (d.text === undefined && d.html === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'has neither "text" nor "html": add the article as "text" (plain text) or the page as "html"' });
+    } else if (d.text !== undefined && d.html !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'has both "text" and "html": keep one of them' });
+    }
+  });
 
 export const MANIFEST_FILE = 'manifest.yaml';
 
@@ -88,7 +94,7 @@ type ManifestEntry = z.output<typeof ManifestSchema>['documents'][number];
 export function readSeedFile(full: string, entry: ManifestEntry | null, receivedAt: string): SourceDocument {
   const file = path.basename(full);
   const raw = readFileSync(full);
-  const content = decodeUtf8(raw, full);
+  const content = decodeUtf8(raw);
   const ext = path.extname(file).toLowerCase();
   let body = content;
   let format: SourceDocument['format'] = ext === '.txt' ? 'text' : 'html';
@@ -102,7 +108,8 @@ export function readSeedFile(full: string, entry: ManifestEntry | null, received
     }
     const result = JsonDocumentSchema.safeParse(parsed);
     if (!result.success) {
-      throw new Error(result.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; '));
+      const issues = result.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+      throw new Error(`${issues.join('; ')} (a .json document is {"title"?, "text" | "html", "url"?, "source"?, "author"?, "published"?, "language"?})`);
     }
     given = result.data;
     format = given.html !== undefined ? 'html' : 'text';
@@ -120,14 +127,16 @@ export function readSeedFile(full: string, entry: ManifestEntry | null, received
     title: entry?.title ?? given.title ?? null,
     published: entry?.published ?? given.published ?? null,
     language: entry?.language ?? given.language ?? null,
+    baseline: true,
     receivedAt,
   };
 }
 
-function decodeUtf8(raw: Buffer, file: string): string {
+/** The caller names the file: readSeedFolder and analyze prefix every problem with it. */
+function decodeUtf8(raw: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
   } catch {
-    throw new Error(`${file}: not valid UTF-8. Convert it first (e.g. iconv -f windows-1256 -t utf-8).`);
+    throw new Error('not valid UTF-8 (Arabic text saved as windows-1256?). Convert it first, e.g. iconv -f windows-1256 -t utf-8 FILE > FILE.utf8, then replace the file.');
   }
 }

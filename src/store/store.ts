@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Article, DuplicateRef, SourceDocument } from '../model.js';
+import type { Article, DuplicateRef, FeedItem, SourceDocument } from '../model.js';
+import { keys, type IndexKind, type Keys } from './keys.js';
 
 /** Bound on following duplicate links (a chain needs as many reprints racing through dedup at once). */
 const MAX_LINK_HOPS = 32;
@@ -19,13 +20,9 @@ export interface StoredSignature {
   shingleCount: number;
 }
 
-/**
- * Every Redis key marsad keeps outside BullMQ, behind one module. All keys start with the configured
- * prefix (default "{marsad}"), whose braces put them in one Redis Cluster slot, so the multi-key
- * script below is cluster-safe.
- */
+/** Documents, articles, feed items and state, and the dedup indexes (keys in keys.ts). */
 export class Store {
-  private readonly k: ReturnType<typeof keys>;
+  private readonly k: Keys;
 
   constructor(
     readonly redis: Redis,
@@ -55,6 +52,48 @@ export class Store {
   async documentFailure(id: string): Promise<string | null> {
     const raw = await this.redis.hget(this.k.failures, id);
     return raw === null ? null : (JSON.parse(raw) as { reason: string }).reason;
+  }
+
+  /** Records a feed item to fetch unless it is known; returns whether it was new. */
+  async putFeedItem(item: FeedItem): Promise<boolean> {
+    return (await this.redis.set(this.k.item(item.documentId), JSON.stringify(item), 'NX')) === 'OK';
+  }
+
+  async getFeedItem(documentId: string): Promise<FeedItem | null> {
+    const raw = await this.redis.get(this.k.item(documentId));
+    return raw === null ? null : (JSON.parse(raw) as FeedItem);
+  }
+
+  /** Which of these documents marsad already has, as a fetched document or as an item to fetch. */
+  async knownDocuments(ids: readonly string[]): Promise<boolean[]> {
+    if (ids.length === 0) return [];
+    const tx = this.redis.pipeline();
+    for (const id of ids) tx.exists(this.k.item(id), this.k.doc(id));
+    const results = (await tx.exec()) ?? [];
+    return results.map(([err, n]) => !err && Number(n) > 0);
+  }
+
+  /**
+   * GUIDs a feed has shown, kept for good (a tombstone list): an item that a feed drops and shows
+   * again later, or that was removed from the store, never comes back as new.
+   */
+  async seenGuids(feedId: string, guids: readonly string[]): Promise<boolean[]> {
+    if (guids.length === 0) return [];
+    const flags = await this.redis.smismember(this.k.guids(feedId), ...guids.map(guidKey));
+    return flags.map((f) => f === 1);
+  }
+
+  async markGuidsSeen(feedId: string, guids: readonly string[]): Promise<void> {
+    if (guids.length > 0) await this.redis.sadd(this.k.guids(feedId), ...guids.map(guidKey));
+  }
+
+  async getFeedState<T>(feedId: string): Promise<T | null> {
+    const raw = await this.redis.get(this.k.feed(feedId));
+    return raw === null ? null : (JSON.parse(raw) as T);
+  }
+
+  async putFeedState<T>(feedId: string, state: T): Promise<void> {
+    await this.redis.set(this.k.feed(feedId), JSON.stringify(state));
   }
 
   async nextSeq(): Promise<number> {
@@ -233,25 +272,9 @@ function indexEntries(article: Article | null): [IndexKind, string[]][] {
   ];
 }
 
-type IndexKind = 'base' | 'topic' | 'milestone';
-
-function keys(p: string) {
-  return {
-    doc: (id: string) => `${p}:doc:${id}`,
-    failures: `${p}:doc-failures`,
-    article: (id: string) => `${p}:article:${id}`,
-    articles: `${p}:articles`,
-    seq: `${p}:seq`,
-    index: (kind: IndexKind, id: string) => `${p}:idx:${kind}:${id}`,
-    url: (hash: string) => `${p}:url:${hash}`,
-    hash: (hash: string) => `${p}:hash:${hash}`,
-    signature: (id: string) => `${p}:sig:${id}`,
-    band: (band: string) => `${p}:lsh:${band}`,
-    dedupOrder: `${p}:dedup-order`,
-    dedupCounter: `${p}:dedup-counter`,
-    duplicates: (id: string) => `${p}:dups:${id}`,
-    duplicateOf: `${p}:duplicate-of`,
-  };
+/** GUIDs can be long URLs: the set keeps a fixed-size hash of each. */
+function guidKey(guid: string): string {
+  return sha256(guid).slice(0, 24);
 }
 
 export function sha256(text: string): string {

@@ -16,7 +16,7 @@ export async function handleClean({ documentId }: JobData<'clean'>, { store, log
   if (!doc) throw new UnrecoverableError(`document ${documentId} is not in the store`);
   const clean = cleanDocument(doc);
   if (clean.text.trim() === '') {
-    const reason = `no article text found in ${doc.origin.kind === 'seed' ? doc.origin.file : doc.origin.url}`;
+    const reason = `no article text left in ${doc.origin.kind === 'seed' ? doc.origin.file : doc.origin.url} after removing the page's furniture: check that it is an article (for a feed, its rules in config/feeds.yaml)`;
     await store.recordDocumentFailure(documentId, reason);
     throw new UnrecoverableError(reason);
   }
@@ -45,9 +45,10 @@ export async function handleClean({ documentId }: JobData<'clean'>, { store, log
     seq: previous?.seq ?? (await store.nextSeq()),
     firstSeen: previous?.firstSeen ?? new Date().toISOString(),
     stage: 'cleaned',
+    baseline: doc.baseline,
     warnings: clean.warnings,
   };
   await store.saveArticle(article, previous);
   log.debug({ article_id: documentId, title: article.title, warnings: article.warnings }, 'cleaned');
-  return { status: 'done', articleId: documentId };
+  return { status: 'done', next: [documentId] };
 }

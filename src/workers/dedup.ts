@@ -76,7 +76,7 @@ export async function handleDedup({ articleId }: JobData<'dedup'>, { store, conf
   await store.saveArticle(article, article);
   await store.setDuplicateLink(article, previousOriginal);
   if (match) log.info({ article_id: articleId, duplicate_of: article.duplicateOf, match: match.kind, similarity: match.similarity }, 'duplicate');
-  return { status: 'done', articleId, note: match ? `duplicate of ${article.duplicateOf} (${match.kind})` : 'original' };
+  return { status: 'done', next: [articleId], note: match ? `duplicate of ${article.duplicateOf} (${match.kind})` : 'original' };
 }
 
 function round(x: number): number {

@@ -1,27 +1,52 @@
-import { UnrecoverableError, type Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_SCHEMAS, jobIdFor, type JobData } from '../queues/jobs.js';
+import { JOB_SCHEMAS, jobIdFor, payloadFor, type JobData } from '../queues/jobs.js';
 import { createWorker, type Job, type StageQueues } from '../queues/factory.js';
 import type { Stage } from '../queues/names.js';
-import { nextJob, type StageResult } from '../queues/pipeline.js';
+import { NEXT_STAGE, type StageResult } from '../queues/pipeline.js';
 import type { StageDeps } from './deps.js';
 import { handleClean } from './clean.js';
 import { handleDedup } from './dedup.js';
+import { handleFetch } from './fetch.js';
+import { handlePoll } from './poll.js';
 import { handleTag } from './tag.js';
 
-type Handler<S extends Stage> = (data: JobData<S>, deps: StageDeps) => Promise<StageResult>;
+/** What a handler may do with its job besides returning: put it back until a given time. */
+export interface JobControl {
+  id: string;
+  attemptsMade: number;
+  /**
+   * Moves the job back to delayed until `timestamp` (ms) without using up an attempt; never returns.
+   * `data` is merged into the job's payload first, so the job knows on its return why it waited.
+   */
+  delayUntil(timestamp: number, data?: Record<string, unknown>): Promise<never>;
+}
+
+type Handler<S extends Stage> = (data: JobData<S>, deps: StageDeps, job: JobControl) => Promise<StageResult>;
 
 // One handler per stage, checked by the compiler: a stage without a handler does not build.
 const HANDLERS: { [S in Stage]: Handler<S> } = {
+  poll: handlePoll,
+  fetch: handleFetch,
   clean: handleClean,
   dedup: handleDedup,
   tag: handleTag,
 };
 
+/** Low priority for backfill: BullMQ runs lower numbers first, and 0 (no priority) before all. */
+const BACKFILL_PRIORITY = 100;
+
 /** Enqueues a stage's job with its business-key id; adding a job that exists is a no-op. */
-export async function enqueue<S extends Stage>(queues: StageQueues, stage: S, data: JobData<S>): Promise<void> {
+export async function enqueue<S extends Stage>(queues: StageQueues, stage: S, data: JobData<S>, priority?: number): Promise<void> {
   const jobId = jobIdFor(stage, data);
-  await queues[stage].add(stage, data, { jobId });
+  await queues[stage].add(stage, data, priority ? { jobId, priority } : { jobId });
+}
+
+async function handOn(queues: StageQueues, stage: Stage, result: StageResult): Promise<void> {
+  const next = NEXT_STAGE[stage];
+  if (next === null || result.status === 'skipped') return;
+  for (const id of result.next) await enqueue(queues, next, payloadFor(next, id));
+  for (const id of result.later ?? []) await enqueue(queues, next, payloadFor(next, id), BACKFILL_PRIORITY);
 }
 
 /**
@@ -29,16 +54,24 @@ export async function enqueue<S extends Stage>(queues: StageQueues, stage: S, da
  * result to the next stage. Invalid payloads can never succeed, so they fail without retries.
  */
 export function processorFor<S extends Stage>(stage: S, deps: StageDeps, queues: StageQueues) {
-  return async (job: Job): Promise<StageResult> => {
+  return async (job: Job, token?: string): Promise<StageResult> => {
     const parsed = JOB_SCHEMAS[stage].safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError(`invalid ${stage} job payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     const log = deps.log.child({ stage, job_id: job.id });
-    const result = await HANDLERS[stage](parsed.data as JobData<S>, { ...deps, log });
-    const next = nextJob(stage, result);
-    if (next) await enqueue(queues, next.stage, next.data);
-    log.debug({ article_id: result.articleId, status: result.status, note: result.note }, 'stage done');
+    const control: JobControl = {
+      id: job.id ?? '',
+      attemptsMade: job.attemptsMade,
+      async delayUntil(timestamp, data) {
+        if (data) await job.updateData({ ...job.data, ...data });
+        await job.moveToDelayed(timestamp, token);
+        throw new DelayedError();
+      },
+    };
+    const result = await HANDLERS[stage](parsed.data as JobData<S>, { ...deps, log }, control);
+    await handOn(queues, stage, result);
+    log.debug({ status: result.status, next: result.next.length, note: result.note }, 'stage done');
     return result;
   };
 }

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { loadConfig } from '../config/load.js';
+import { openApp, type App } from '../app.js';
+import { FeedParseError, parseFeed } from '../feeds/parse.js';
+import { feedBounds, initialFeedState, type FeedState } from '../feeds/schedule.js';
+import type { FeedConfig } from '../feeds/schema.js';
+import { decodeBody } from '../fetch/charset.js';
+import { createHttpClient, FetchError } from '../fetch/http.js';
+import { STAGES } from '../queues/names.js';
+import { jobIdFor } from '../queues/jobs.js';
+import type { StageResult } from '../queues/pipeline.js';
+import { createQueueEvents } from '../queues/factory.js';
+import { connect } from '../redis/connection.js';
+import type { CommandContext } from './main.js';
+import { UsageError } from './main.js';
+import { Progress } from './progress.js';
+import { ensureWorkers, waitThroughPipeline } from './wait.js';
+
+function selectFeeds(feeds: readonly FeedConfig[], ids: string[]): FeedConfig[] {
+  const unknown = ids.filter((id) => !feeds.some((f) => f.id === id));
+  if (unknown.length > 0) throw new UsageError(`unknown feed ${unknown.join(', ')}; feeds.yaml has ${feeds.map((f) => f.id).join(', ') || 'no feeds'}`);
+  return ids.length === 0 ? [...feeds] : feeds.filter((f) => ids.includes(f.id));
+}
+
+export interface FeedReport {
+  id: string;
+  name: string;
+  url: string;
+  language: string;
+  verified: boolean;
+  status: FeedState['status'] | 'never polled';
+  stale: boolean;
+  lastPollAt: string | null;
+  lastSuccessAt: string | null;
+  nextPollAt: string | null;
+  intervalSeconds: number;
+  etag: string | null;
+  lastModified: string | null;
+  itemsSeen: number;
+  failures: number;
+  consecutiveFailures: number;
+  lastError: FeedState['lastError'];
+}
+
+/** `marsad feeds [--json]`: each feed's state as the poll stage keeps it. */
+export async function feedsCommand(opts: { json?: boolean }, ctx: CommandContext): Promise<number> {
+  const app = await openApp({ log: ctx.log });
+  try {
+    const reports: FeedReport[] = [];
+    for (const feed of app.config.feeds) {
+      const stored = await app.store.getFeedState<FeedState>(feed.id);
+      const state = stored ?? initialFeedState(feedBounds(app.config.settings.feeds, feed));
+      reports.push({
+        id: feed.id,
+        name: feed.name,
+        url: feed.url,
+        language: feed.language,
+        verified: feed.verified,
+        status: stored ? state.status : 'never polled',
+        stale: state.stale,
+        lastPollAt: state.lastPollAt,
+        lastSuccessAt: state.lastSuccessAt,
+        nextPollAt: state.nextPollAt,
+        intervalSeconds: state.interval,
+        etag: state.etag,
+        lastModified: state.lastModified,
+        itemsSeen: state.itemsSeen,
+        failures: state.failures,
+        consecutiveFailures: state.consecutiveFailures,
+        lastError: state.lastError,
+      });
+    }
+    if (opts.json) {
+      ctx.out.write(JSON.stringify(reports, null, 2) + '\n');
+      return 0;
+    }
+    if (reports.length === 0) ctx.out.write(`no feeds in ${app.config.dir}/feeds.yaml\n`);
+    for (const r of reports) {
+      const flags = [r.verified ? '' : 'unverified', r.stale ? 'STALE' : ''].filter(Boolean).join(', ');
+      ctx.out.write(
+        `${r.id}  ${r.status.toUpperCase()}${flags ? ` (${flags})` : ''}  ${r.name}\n` +
+          `  ${r.url}\n` +
+          `  last poll ${r.lastPollAt ?? '-'}, last success ${r.lastSuccessAt ?? '-'}, next poll ${r.nextPollAt ?? 'at the next tick'} (every ${Math.round(r.intervalSeconds / 60)} min)\n` +
+          `  ETag ${r.etag ? 'held' : '-'}, Last-Modified ${r.lastModified ?? '-'}, items seen ${r.itemsSeen}, failures ${r.failures} (${r.consecutiveFailures} in a row)\n` +
+          (r.lastError ? `  last error ${r.lastError.at}: ${r.lastError.reason}\n` : ''),
+      );
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * `marsad feeds check [FEED_ID...]`: what each URL really serves, without touching the store: the
+ * status, content type, charset, and whether it parses as a feed (how many items, the newest).
+ */
+export async function feedsCheckCommand(ids: string[], opts: { json?: boolean }, ctx: CommandContext): Promise<number> {
+  const config = loadConfig();
+  const feeds = selectFeeds(config.feeds, ids);
+  const http = createHttpClient(config.settings.fetch);
+  let failures = 0;
+  try {
+    for (const feed of feeds) {
+      const report: Record<string, unknown> = { id: feed.id, url: feed.url, verified: feed.verified };
+      try {
+        const response = await http.get(feed.url, { expect: 'feed' });
+        const decoded = decodeBody(response.body, response.headers['content-type'], 'xml');
+        Object.assign(report, {
+          ok: true,
+          status: response.status,
+          finalUrl: response.url,
+          redirects: response.redirects.length,
+          contentType: response.headers['content-type'] ?? null,
+          charset: `${decoded.charset} (${decoded.source})`,
+          bytes: response.body.length,
+          ms: Math.round(response.elapsedMs),
+          etag: response.headers.etag ?? null,
+          sha256: createHash('sha256').update(response.body).digest('hex').slice(0, 16),
+        });
+        const parsed = await parseFeed(decoded.text, response.url, { maxItems: config.settings.feeds.maxItemsPerPoll });
+        Object.assign(report, { format: parsed.format, title: parsed.title, items: parsed.itemCount, newest: parsed.items[0]?.title ?? null });
+      } catch (err) {
+        if (!(err instanceof FetchError) && !(err instanceof FeedParseError)) throw err;
+        failures++;
+        Object.assign(report, { ok: false, error: err.message });
+      }
+      if (opts.json) ctx.out.write(JSON.stringify(report) + '\n');
+      else if (report.ok) {
+        ctx.out.write(`✓ ${feed.id}: ${report.status} ${report.contentType}, ${report.charset}, ${report.format} "${report.title}" with ${report.items} items (newest: ${report.newest})${report.redirects ? `, via ${report.redirects} redirects to ${report.finalUrl}` : ''}\n`);
+      } else ctx.out.write(`✗ ${feed.id}: ${report.error}\n`);
+    }
+  } finally {
+    await http.close();
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+export interface PollOnceResult {
+  polls: { feedId: string; note: string; failed: boolean }[];
+  /** Documents the polls handed on (new and backfill), with their error, null when through. */
+  documents: Map<string, string | null>;
+}
+
+/**
+ * Polls the feeds now (due or not), waits for the polls, then until what they found is through the
+ * pipeline. Stages no process serves run in this one meanwhile.
+ */
+export async function pollFeedsOnce(app: App, feeds: readonly FeedConfig[], opts: { timeoutMs: number; progress?: Progress }): Promise<PollOnceResult> {
+  const eventsConnection = connect(app.endpoint.url, 'worker');
+  const events = createQueueEvents('poll', eventsConnection, app.config.settings);
+  try {
+    await events.waitUntilReady();
+    const slot = Math.floor(Date.now() / 1000);
+    const jobs = [];
+    for (const feed of feeds) {
+      const data = { feedId: feed.id, force: true, slot };
+      jobs.push(await app.queues.poll.add('poll', data, { jobId: jobIdFor('poll', data) }));
+    }
+    await ensureWorkers(app, STAGES);
+    const polls: PollOnceResult['polls'] = [];
+    const found: string[] = [];
+    for (const [i, job] of jobs.entries()) {
+      const result = (await job.waitUntilFinished(events, opts.timeoutMs)) as StageResult;
+      const note = result.note ?? result.status;
+      polls.push({ feedId: feeds[i]!.id, note, failed: note.startsWith('failed') });
+      found.push(...result.next, ...(result.later ?? []));
+    }
+    const documents = await waitThroughPipeline(app, found, STAGES, { timeoutMs: opts.timeoutMs, progress: opts.progress });
+    return { polls, documents };
+  } finally {
+    await events.close();
+    await eventsConnection.quit().catch(() => eventsConnection.disconnect());
+  }
+}
+
+/**
+ * `marsad poll [FEED_ID...] [--once]`: polls now, whether the feeds are due or not. With `--once`
+ * it waits until the polls are done and the new items are through the pipeline.
+ */
+export async function pollCommand(ids: string[], opts: { once?: boolean; timeout?: string }, ctx: CommandContext): Promise<number> {
+  const timeoutSeconds = opts.timeout === undefined ? 600 : Number(opts.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout takes a number of seconds, got "${opts.timeout}"`);
+  const config = loadConfig();
+  const feeds = selectFeeds(config.feeds, ids);
+  const app = await openApp({ log: ctx.log, config });
+  try {
+    if (!opts.once) {
+      const slot = Math.floor(Date.now() / 1000);
+      for (const feed of feeds) {
+        const data = { feedId: feed.id, force: true, slot };
+        await app.queues.poll.add('poll', data, { jobId: jobIdFor('poll', data) });
+      }
+      ctx.out.write(`queued a poll of ${feeds.length} feed${feeds.length === 1 ? '' : 's'}; workers will take them (marsad feeds shows the result)\n`);
+      return 0;
+    }
+    const { polls, documents } = await pollFeedsOnce(app, feeds, { timeoutMs: timeoutSeconds * 1000, progress: new Progress('poll', ctx.err) });
+    for (const p of polls) ctx.out.write(`${p.failed ? '✗' : '✓'} ${p.feedId}: ${p.note}\n`);
+    const articles = await app.store.getArticles([...documents.keys()]);
+    const failures = [...documents].filter(([, e]) => e !== null);
+    ctx.out.write(
+      `${polls.length} feeds polled (${polls.filter((p) => p.failed).length} failed), ${documents.size} new items, ` +
+        `${articles.filter((a) => a.stage === 'tagged').length} through the pipeline, ${articles.filter((a) => a.duplicateOf).length} duplicates, ${failures.length} failed\n`,
+    );
+    for (const [id, error] of failures) ctx.out.write(`  ✗ ${id}: ${error}\n`);
+    return polls.some((p) => p.failed) || failures.length > 0 ? 1 : 0;
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,77 @@
+import type { App } from '../app.js';
+import type { Article } from '../model.js';
+import { jobIdFor, payloadFor } from '../queues/jobs.js';
+import type { Stage } from '../queues/names.js';
+import type { Progress } from './progress.js';
+
+/** How often the wait re-reads the store: cheap (one MGET), and it sees workers in any process. */
+const POLL_MS = 200;
+const FAILURE_CHECK_MS = 2000;
+
+/** Starts in-process workers for the stages no process serves, so a command works on its own. */
+export async function ensureWorkers(app: App, stages: readonly Stage[]): Promise<Stage[]> {
+  const counts = await Promise.all(stages.map((s) => app.queues[s].getWorkersCount()));
+  const idle = stages.filter((_, i) => counts[i] === 0);
+  if (idle.length > 0) {
+    app.log.info({ stages: idle }, 'no worker attached to these stages: running them in this process');
+    app.startWorkers(idle);
+  }
+  return idle;
+}
+
+/**
+ * Waits until every document is a tagged article, or its job failed for good, or the timeout passed.
+ * Returns each document's error (null when it came through).
+ */
+export async function waitThroughPipeline(
+  app: App,
+  ids: readonly string[],
+  stages: readonly Stage[],
+  opts: { timeoutMs: number; progress?: Progress | undefined },
+): Promise<Map<string, string | null>> {
+  const results = new Map<string, string | null>();
+  const pending = new Set(ids);
+  const deadline = Date.now() + opts.timeoutMs;
+  let lastFailureCheck = 0;
+  let lastFailedCounts = '';
+  while (pending.size > 0) {
+    const articles = await app.store.getArticles([...pending]);
+    for (const a of articles) {
+      if (a.stage === 'tagged') {
+        pending.delete(a.id);
+        results.set(a.id, null);
+      }
+    }
+    // Looking up every pending job is the costly part: do it when a queue's failed count moved (a
+    // permanent failure shows at once), else every FAILURE_CHECK_MS (the count stalls at its bound).
+    const failedCounts = pending.size > 0 ? (await Promise.all(stages.map((s) => app.queues[s].getFailedCount()))).join(',') : lastFailedCounts;
+    if (failedCounts !== lastFailedCounts || Date.now() - lastFailureCheck > FAILURE_CHECK_MS) {
+      lastFailedCounts = failedCounts;
+      lastFailureCheck = Date.now();
+      for (const id of pending) {
+        const error = await permanentFailure(app, id, articles.find((a) => a.id === id) ?? null);
+        if (error) {
+          pending.delete(id);
+          results.set(id, error);
+        }
+      }
+    }
+    opts.progress?.update(ids.length - pending.size, ids.length);
+    if (pending.size === 0) break;
+    if (Date.now() > deadline) {
+      for (const id of pending) results.set(id, 'not through the pipeline before the timeout (are the workers running? see marsad status)');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  opts.progress?.done();
+  return results;
+}
+
+/** The reason a document will never get through, once the job of the stage it waits in has failed for good. */
+async function permanentFailure(app: App, id: string, article: Article | null): Promise<string | null> {
+  const stage = article !== null ? (article.stage === 'cleaned' ? 'dedup' : 'tag') : (await app.store.getDocument(id)) ? 'clean' : 'fetch';
+  const job = await app.queues[stage].getJob(jobIdFor(stage, payloadFor(stage, id)));
+  if (!job || !(await job.isFailed())) return null;
+  return `${stage}: ${job.failedReason ?? 'failed'}`;
+}

@@ -1,0 +1,84 @@
+import type { Redis } from 'ioredis';
+import type { Alert, Delivery } from '../alerts/model.js';
+import { keys, type Keys } from './keys.js';
+
+/** Alerts are followed on this stream by other consumers; it keeps about this many entries. */
+const STREAM_LENGTH = 10_000;
+
+/** Alerts (log, newest first, and a stream for consumers) and delivery records. */
+export class AlertStore {
+  private readonly k: Keys;
+
+  constructor(
+    readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.k = keys(prefix);
+  }
+
+  /** Records an alert unless it exists (one per milestone and story); a new one goes on the log and the stream. */
+  async putAlert(alert: Alert): Promise<boolean> {
+    if ((await this.redis.set(this.k.alert(alert.id), JSON.stringify(alert), 'NX')) !== 'OK') return false;
+    await this.redis
+      .multi()
+      .zadd(this.k.alerts, Date.parse(alert.createdAt), alert.id)
+      .xadd(this.k.alertStream, 'MAXLEN', '~', STREAM_LENGTH, '*', 'alert', alert.id, 'milestone', alert.milestone.id, 'article', alert.article.id)
+      .exec();
+    return true;
+  }
+
+  async getAlerts(ids: readonly string[]): Promise<Alert[]> {
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(...ids.map((id) => this.k.alert(id)));
+    return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as Alert]));
+  }
+
+  async listAlertIds(limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.k.alerts, 0, limit > 0 ? limit - 1 : -1);
+  }
+
+  /** The stream key, for consumers that follow alerts (XREAD). */
+  get streamKey(): string {
+    return this.k.alertStream;
+  }
+
+  /** Creates a delivery record unless it exists; returns whether it was new. */
+  async createDelivery(delivery: Delivery): Promise<boolean> {
+    if ((await this.redis.set(this.k.delivery(delivery.id), JSON.stringify(delivery), 'NX')) !== 'OK') return false;
+    await this.redis.zadd(this.k.deliveries, Date.parse(delivery.createdAt), delivery.id);
+    return true;
+  }
+
+  async getDelivery(id: string): Promise<Delivery | null> {
+    const raw = await this.redis.get(this.k.delivery(id));
+    return raw === null ? null : (JSON.parse(raw) as Delivery);
+  }
+
+  async getDeliveries(ids: readonly string[]): Promise<Delivery[]> {
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(...ids.map((id) => this.k.delivery(id)));
+    return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as Delivery]));
+  }
+
+  /** Writes a delivery's new state; dead deliveries are also listed apart, for replay. */
+  async updateDelivery(delivery: Delivery): Promise<void> {
+    const tx = this.redis.multi().set(this.k.delivery(delivery.id), JSON.stringify(delivery));
+    if (delivery.status === 'dead') tx.zadd(this.k.deadDeliveries, Date.parse(delivery.updatedAt), delivery.id);
+    else tx.zrem(this.k.deadDeliveries, delivery.id);
+    await tx.exec();
+  }
+
+  async listDeliveryIds(limit: number, only?: 'dead'): Promise<string[]> {
+    return this.redis.zrevrange(only === 'dead' ? this.k.deadDeliveries : this.k.deliveries, 0, limit > 0 ? limit - 1 : -1);
+  }
+
+  /** Keeps an alert for a digest subscriber until its next digest. */
+  async addToDigest(subscriberId: string, alert: Alert): Promise<void> {
+    await this.redis.zadd(this.k.digestPending(subscriberId), Date.parse(alert.createdAt), alert.id);
+  }
+
+  /** The alerts waiting for a subscriber's digest, created in [from, to). */
+  async digestAlertIds(subscriberId: string, from: Date, to: Date): Promise<string[]> {
+    return this.redis.zrangebyscore(this.k.digestPending(subscriberId), from.getTime(), `(${to.getTime()}`);
+  }
+}

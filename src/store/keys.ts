@@ -1,0 +1,37 @@
+export type IndexKind = 'base' | 'topic' | 'milestone';
+
+/**
+ * Every Redis key marsad keeps outside BullMQ, in one place. All start with the configured prefix
+ * (default "{marsad}"), whose braces put them in one Redis Cluster slot, so multi-key scripts and
+ * transactions stay cluster-safe.
+ */
+export function keys(p: string) {
+  return {
+    doc: (id: string) => `${p}:doc:${id}`,
+    item: (id: string) => `${p}:item:${id}`,
+    guids: (feedId: string) => `${p}:feed-guids:${feedId}`,
+    feed: (feedId: string) => `${p}:feed:${feedId}`,
+    failures: `${p}:doc-failures`,
+    article: (id: string) => `${p}:article:${id}`,
+    articles: `${p}:articles`,
+    seq: `${p}:seq`,
+    index: (kind: IndexKind, id: string) => `${p}:idx:${kind}:${id}`,
+    url: (hash: string) => `${p}:url:${hash}`,
+    hash: (hash: string) => `${p}:hash:${hash}`,
+    signature: (id: string) => `${p}:sig:${id}`,
+    band: (band: string) => `${p}:lsh:${band}`,
+    dedupOrder: `${p}:dedup-order`,
+    dedupCounter: `${p}:dedup-counter`,
+    duplicates: (id: string) => `${p}:dups:${id}`,
+    duplicateOf: `${p}:duplicate-of`,
+    alert: (id: string) => `${p}:alert:${id}`,
+    alerts: `${p}:alerts`,
+    alertStream: `${p}:alert-stream`,
+    delivery: (id: string) => `${p}:delivery:${id}`,
+    deliveries: `${p}:deliveries`,
+    deadDeliveries: `${p}:deliveries-dead`,
+    digestPending: (subscriberId: string) => `${p}:digest-pending:${subscriberId}`,
+  };
+}
+
+export type Keys = ReturnType<typeof keys>;

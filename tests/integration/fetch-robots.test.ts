@@ -1,0 +1,134 @@
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient, type HttpClient } from '../../src/fetch/http.js';
+import { RobotsPolicy } from '../../src/fetch/robots.js';
+import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
+
+const prefix = testPrefix('fetch-robots');
+const CACHE_SECONDS = 3600;
+
+interface Site {
+  origin: string;
+  /** Requests for /robots.txt so far. */
+  hits: () => number;
+  close: () => Promise<void>;
+}
+
+const sites: Site[] = [];
+
+/** A site (its own port, so its own origin) answering /robots.txt with `status` and `text`. */
+async function site(status: number, text = ''): Promise<Site> {
+  let hits = 0;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/robots.txt') hits++;
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const s: Site = {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits: () => hits,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  sites.push(s);
+  return s;
+}
+
+const RULES = `# a comment
+User-agent: *
+Disallow: /private
+
+User-agent: marsad
+Disallow: /no-marsad
+Allow: /no-marsad/but-this
+Crawl-delay: 3
+
+Sitemap: https://example.com/sitemap.xml
+`;
+
+let redis: Redis;
+let client: HttpClient;
+let robots: RobotsPolicy;
+
+beforeAll(() => {
+  redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 3 });
+  client = createHttpClient({
+    contact: 'mailto:ops@example.org',
+    deadlineMs: 2000,
+    connectTimeoutMs: 1000,
+    maxBodyBytes: 1024 * 1024,
+    maxRedirects: 5,
+    allowPrivateNetworks: true,
+  });
+  robots = new RobotsPolicy(redis, prefix, client, { robotsCacheSeconds: CACHE_SECONDS });
+});
+
+afterAll(async () => {
+  await Promise.all(sites.map((s) => s.close()));
+  await client.close();
+  await deleteKeys(testRedisUrl(), prefix);
+  redis.disconnect();
+});
+
+describe('RobotsPolicy', () => {
+  it('applies the group for marsad, with its crawl-delay', async () => {
+    const s = await site(200, RULES);
+    expect(await robots.isAllowed(`${s.origin}/news/1`)).toEqual({ allowed: true, crawlDelayMs: 3000 });
+    expect(await robots.isAllowed(`${s.origin}/no-marsad/x`)).toEqual({ allowed: false, reason: 'disallowed', crawlDelayMs: 3000 });
+    expect(await robots.isAllowed(`${s.origin}/no-marsad/but-this`)).toMatchObject({ allowed: true });
+    // The * group is not marsad's once a group names marsad.
+    expect(await robots.isAllowed(`${s.origin}/private`)).toMatchObject({ allowed: true });
+  });
+
+  it('falls back to the * group', async () => {
+    const s = await site(200, 'User-agent: *\nDisallow: /private\n');
+    expect(await robots.isAllowed(`${s.origin}/private/a`)).toEqual({ allowed: false, reason: 'disallowed' });
+    expect(await robots.isAllowed(`${s.origin}/public`)).toEqual({ allowed: true });
+  });
+
+  it('asks each site once, across policies (workers), and caches for robotsCacheSeconds', async () => {
+    const s = await site(200, 'User-agent: *\nDisallow: /private\n');
+    await robots.isAllowed(`${s.origin}/a`);
+    await robots.isAllowed(`${s.origin}/private`);
+    const otherWorker = new RobotsPolicy(redis, prefix, client, { robotsCacheSeconds: CACHE_SECONDS });
+    expect(await otherWorker.isAllowed(`${s.origin}/private`)).toMatchObject({ allowed: false });
+    expect(s.hits()).toBe(1);
+    const ttl = await redis.ttl(`${prefix}:robots:${s.origin}`);
+    expect(ttl).toBeGreaterThan(CACHE_SECONDS - 5);
+    expect(ttl).toBeLessThanOrEqual(CACHE_SECONDS);
+  });
+
+  it('shares one fetch among concurrent checks', async () => {
+    const s = await site(200, 'User-agent: *\nAllow: /\n');
+    const verdicts = await Promise.all(Array.from({ length: 5 }, (_, i) => robots.isAllowed(`${s.origin}/${i}`)));
+    expect(verdicts.every((v) => v.allowed)).toBe(true);
+    expect(s.hits()).toBe(1);
+  });
+
+  it.each([404, 410, 401, 403])('allows everything when robots.txt answers %i', async (status) => {
+    const s = await site(status, 'User-agent: *\nDisallow: /\n');
+    expect(await robots.isAllowed(`${s.origin}/a`)).toEqual({ allowed: true });
+    await robots.isAllowed(`${s.origin}/b`);
+    expect(s.hits()).toBe(1);
+  });
+
+  it.each([500, 503, 429])('disallows everything, briefly, when robots.txt answers %i', async (status) => {
+    const s = await site(status);
+    expect(await robots.isAllowed(`${s.origin}/a`)).toEqual({ allowed: false, reason: 'unreachable' });
+    const ttl = await redis.ttl(`${prefix}:robots:${s.origin}`);
+    expect(ttl).toBeGreaterThan(590);
+    expect(ttl).toBeLessThanOrEqual(600);
+  });
+
+  it('disallows everything when the site does not answer at all', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    expect(await robots.isAllowed(`http://127.0.0.1:${port}/a`)).toEqual({ allowed: false, reason: 'unreachable' });
+  });
+});

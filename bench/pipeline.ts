@@ -202,7 +202,7 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
     const seeded = await seedDocuments(app, dir, { timeoutMs: PIPELINE_TIMEOUT_MS });
     const wallMs = performance.now() - t0;
     const articles = await app.store.getArticles(await app.store.listArticleIds({}, 0));
-    const tagged = articles.filter((a) => a.stage === 'tagged').length;
+    const tagged = articles.filter((a) => a.stage === 'alerted').length;
     const msPerArticle = wallMs / Math.max(1, tagged);
     const c = app.config.settings.concurrency;
     console.log(`\n2. pipeline on Redis (${app.endpoint.url}, prefix ${prefix}, concurrency clean ${c.clean} / dedup ${c.dedup} / tag ${c.tag})`);

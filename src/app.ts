@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -11,6 +13,11 @@ import { Store } from './store/store.js';
 import { createHttpClient } from './fetch/http.js';
 import { HostPacer } from './fetch/pacing.js';
 import { RobotsPolicy } from './fetch/robots.js';
+import { createMailer, smtpUrlFrom, type Mailer } from './deliver/email-transport.js';
+import { AlertStore } from './store/alert-store.js';
+import { keys } from './store/keys.js';
+import { RateLimiter } from './subscribers/rate-limit.js';
+import { SubscriberRegistry } from './subscribers/registry.js';
 import { startWorkers } from './workers/runtime.js';
 
 /** Everything a command needs to talk to marsad's Redis, opened once and closed once. */
@@ -21,6 +28,8 @@ export interface App {
   endpoint: RedisEndpoint;
   redis: Redis;
   store: Store;
+  alerts: AlertStore;
+  subscribers: SubscriberRegistry;
   queues: StageQueues;
   workers: Worker[];
   startWorkers(stages: readonly Stage[]): Worker[];
@@ -50,6 +59,16 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
   const http = createHttpClient(config.settings.fetch);
   const robots = new RobotsPolicy(redis, config.settings.redis.prefix, http, config.settings.fetch);
   const pacer = new HostPacer(redis, config.settings.redis.prefix);
+  const alerts = new AlertStore(redis, config.settings.redis.prefix);
+  const subscribers = new SubscriberRegistry(redis, config.settings.redis.prefix);
+  const rateLimiter = new RateLimiter(redis, config.settings.redis.prefix);
+  const unsubscribeKey = await loadUnsubscribeKey(redis, config.settings.redis.prefix, env);
+  const smtpUrl = smtpUrlFrom(env, config.settings);
+  let mailer: Mailer | null = null;
+  const getMailer = () => {
+    if (smtpUrl !== null) mailer ??= createMailer({ ...config.settings.smtp, url: smtpUrl });
+    return mailer;
+  };
   if (config.feeds.length > 0 && config.settings.fetch.contact === null) {
     log.warn('fetch.contact is not set in settings.yaml: the sites marsad polls cannot tell who to contact about it');
   }
@@ -63,6 +82,8 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
     endpoint,
     redis,
     store,
+    alerts,
+    subscribers,
     queues,
     workers,
     startWorkers(stages) {
@@ -70,7 +91,12 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
         workerConnection = connect(endpoint.url, 'worker');
         workerConnection.on('error', (err) => log.error({ err: err.message }, 'redis worker connection error'));
       }
-      const started = startWorkers(stages, { store, config, cores, http, robots, pacer, log }, queues, workerConnection);
+      const started = startWorkers(
+        stages,
+        { store, config, cores, http, robots, pacer, alerts, subscribers, rateLimiter, mailer: getMailer, unsubscribeKey, log },
+        queues,
+        workerConnection,
+      );
       workers.push(...started);
       return started;
     },
@@ -79,6 +105,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
         await Promise.all(workers.map((w) => w.close()));
         await Promise.all(Object.values(queues).map((q) => q.close()));
         await http.close();
+        mailer?.close();
         await workerConnection?.quit().catch(() => workerConnection?.disconnect());
         await redis.quit().catch(() => redis.disconnect());
         await endpoint.stop();
@@ -87,4 +114,17 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
     },
   };
   return app;
+}
+
+/**
+ * The key that signs unsubscribe links: MARSAD_UNSUBSCRIBE_KEY (or the file in
+ * MARSAD_UNSUBSCRIBE_KEY_FILE) when set, else one generated once and kept in Redis, so every
+ * process signs and checks with the same key.
+ */
+async function loadUnsubscribeKey(redis: Redis, prefix: string, env: NodeJS.ProcessEnv): Promise<Buffer> {
+  const given = env.MARSAD_UNSUBSCRIBE_KEY ?? (env.MARSAD_UNSUBSCRIBE_KEY_FILE ? readFileSync(env.MARSAD_UNSUBSCRIBE_KEY_FILE, 'utf8').trim() : undefined);
+  if (given) return Buffer.from(given);
+  const key = keys(prefix).unsubscribeKey;
+  await redis.set(key, randomBytes(32).toString('base64url'), 'NX');
+  return Buffer.from((await redis.get(key))!);
 }

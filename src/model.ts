@@ -84,7 +84,8 @@ export interface Article {
   /** Order in which marsad first saw articles; an original always has a lower seq than its duplicates. */
   seq: number;
   firstSeen: string;
-  stage: 'cleaned' | 'deduped' | 'tagged';
+  /** How far through the pipeline it is; `alerted`: its alerts (if any) are recorded and routed. */
+  stage: 'cleaned' | 'deduped' | 'tagged' | 'alerted';
   /** Seeds and feed backfill: recorded and visible, but not new reporting. */
   baseline: boolean;
   warnings: string[];

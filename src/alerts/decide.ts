@@ -8,8 +8,8 @@ export type NoAlertReason = 'reprint' | 'no-milestone' | 'too-old';
 /**
  * The alerts an article raises: one per tracked milestone it mentions, keyed by (milestone, story),
  * so that however often a story is seen it alerts once per milestone. A reprint raises none: it is
- * listed under its original's "also reported by". Only reporting published (or, undated, first seen)
- * within `windowDays` alerts: an old article found late is not news.
+ * listed under its original's "also reported by". Only new reporting published (or, undated, first
+ * seen) within `windowDays` alerts: an old article found late is not news.
  */
 export function alertsFor(
   article: Article,
@@ -20,7 +20,8 @@ export function alertsFor(
   if (article.milestones.length === 0) return { alerts: [], reason: 'no-milestone' };
   const when = Date.parse(article.published ?? article.firstSeen);
   const windowStart = opts.now.getTime() - opts.windowDays * 24 * 3600 * 1000;
-  if (!Number.isNaN(when) && when < windowStart) return { alerts: [], reason: 'too-old' };
+  // Baseline (seeds, backfill) is old by nature: recorded whatever its age, and never delivered unasked.
+  if (!article.baseline && !Number.isNaN(when) && when < windowStart) return { alerts: [], reason: 'too-old' };
   const alerts = article.milestones.flatMap((mention) => {
     const milestone = milestones.find((m) => m.id === mention.id);
     if (!milestone) return [];

@@ -200,7 +200,7 @@ export async function pollCommand(ids: string[], opts: { once?: boolean; timeout
     const failures = [...documents].filter(([, e]) => e !== null);
     ctx.out.write(
       `${polls.length} feeds polled (${polls.filter((p) => p.failed).length} failed), ${documents.size} new items, ` +
-        `${articles.filter((a) => a.stage === 'tagged').length} through the pipeline, ${articles.filter((a) => a.duplicateOf).length} duplicates, ${failures.length} failed\n`,
+        `${articles.filter((a) => a.stage === 'alerted').length} through the pipeline, ${articles.filter((a) => a.duplicateOf).length} duplicates, ${failures.length} failed\n`,
     );
     for (const [id, error] of failures) ctx.out.write(`  ✗ ${id}: ${error}\n`);
     return polls.some((p) => p.failed) || failures.length > 0 ? 1 : 0;

@@ -3,11 +3,13 @@ import { ConfigError } from '../config/yaml-file.js';
 import { createLogger } from '../log.js';
 import { NoRedisError } from '../redis/connection.js';
 import { analyzeCommand } from './analyze.js';
+import { alertsCommand, deliveriesCommand } from './alerts.js';
 import { articlesCommand } from './articles.js';
 import { feedsCheckCommand, feedsCommand, pollCommand } from './feeds.js';
 import { runCommand, workerCommand } from './run.js';
 import { seedCommand } from './seed.js';
 import { statusCommand } from './status.js';
+import { SUBSCRIBERS_OPTIONS, SUBSCRIBERS_USAGE, subscribersCommand } from './subscribers.js';
 import type { Logger } from '../log.js';
 
 export interface CommandContext {
@@ -39,9 +41,9 @@ const COMMANDS: Record<string, Command> = {
   },
   seed: {
     summary: 'put every document of a folder through the pipeline and wait until all are through',
-    usage: 'marsad seed [--dir DIR] [--timeout SECONDS] [--json]',
-    options: { dir: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
-    run: (v, _p, ctx) => seedCommand(v as { dir?: string; timeout?: string; json?: boolean }, ctx),
+    usage: 'marsad seed [--dir DIR] [--alert] [--timeout SECONDS] [--json]',
+    options: { dir: { type: 'string' }, alert: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
+    run: (v, _p, ctx) => seedCommand(v as { dir?: string; alert?: boolean; timeout?: string; json?: boolean }, ctx),
   },
   analyze: {
     summary: 'clean, tag and match milestones on files, without Redis (for tuning the taxonomy)',
@@ -77,6 +79,24 @@ const COMMANDS: Record<string, Command> = {
     usage: 'marsad poll [FEED_ID...] [--once] [--timeout SECONDS]',
     options: { once: { type: 'boolean' }, timeout: { type: 'string' } },
     run: (v, ids, ctx) => pollCommand(ids, v as { once?: boolean; timeout?: string }, ctx),
+  },
+  alerts: {
+    summary: 'the alert log, newest first: milestone, article, evidence, reprints',
+    usage: 'marsad alerts [--json] [--limit N]',
+    options: { json: { type: 'boolean' }, limit: { type: 'string' } },
+    run: (v, _p, ctx) => alertsCommand(v as { json?: boolean; limit?: string }, ctx),
+  },
+  deliveries: {
+    summary: 'delivery records (status, attempts, last error); `deliveries retry ID...` puts dead ones back',
+    usage: 'marsad deliveries [--json] [--dead] [--limit N]  |  marsad deliveries retry ID...',
+    options: { json: { type: 'boolean' }, dead: { type: 'boolean' }, limit: { type: 'string' } },
+    run: (v, positionals, ctx) => deliveriesCommand(positionals, v as { json?: boolean; dead?: boolean; limit?: string }, ctx),
+  },
+  subscribers: {
+    summary: 'list, add and remove alert subscribers (webhook, email); syncs config/subscribers.yaml first',
+    usage: SUBSCRIBERS_USAGE,
+    options: SUBSCRIBERS_OPTIONS,
+    run: (v, positionals, ctx) => subscribersCommand(positionals, v, ctx),
   },
   status: {
     summary: 'queue counts, workers attached, articles and duplicates',

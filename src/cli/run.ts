@@ -1,6 +1,6 @@
 import { openApp, type App } from '../app.js';
 import { STAGES, isStage, type Stage } from '../queues/names.js';
-import { syncPollSchedulers, tickMs } from '../queues/schedulers.js';
+import { syncDigestSchedulers, syncPollSchedulers, tickMs } from '../queues/schedulers.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 
@@ -23,6 +23,9 @@ async function serve(stages: Stage[], ctx: CommandContext): Promise<number> {
     const { added, removed } = await syncPollSchedulers(app.queues.poll, app.config.feeds, app.config.settings);
     ctx.log.info({ feeds: added, removed, tick_ms: tickMs(app.config.settings) }, 'poll schedulers in place');
   }
+  const synced = await app.subscribers.syncFromConfig(app.config.subscribers);
+  if (stages.includes('digest')) await syncDigestSchedulers(app.queues.digest, await app.subscribers.list());
+  ctx.log.info({ added: synced.added, updated: synced.updated, removed: synced.removed }, 'subscribers from subscribers.yaml in place');
   app.startWorkers(stages);
   ctx.log.info({ stages, redis: app.endpoint.privateServer ? 'private redis-server' : 'external', prefix: app.config.settings.redis.prefix }, 'workers started');
   return waitForSignal(app, ctx);

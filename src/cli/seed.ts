@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openApp, type App } from '../app.js';
 import { DOCUMENT_STAGES } from '../queues/names.js';
+import { alertsFor } from '../alerts/decide.js';
+import { routeAlert } from '../alerts/route.js';
 import { readSeedFolder } from '../seed/documents.js';
 import type { Article } from '../model.js';
 import { enqueue } from '../workers/runtime.js';
@@ -22,6 +24,8 @@ export interface SeedOutcome {
 
 export interface SeedSummary {
   dir: string;
+  /** With `--alert`: the deliveries of the seeds' (baseline) alerts, and how their first attempt went. */
+  deliveries?: { id: string; subscriberId: string; status: string; lastError: string | null }[];
   documents: number;
   new: number;
   known: number;
@@ -38,7 +42,7 @@ export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: nu
   const existing = new Map((await app.store.getArticles(documents.map((d) => d.id))).map((a) => [a.id, a]));
   for (const doc of documents) {
     const created = await app.store.putDocument(doc);
-    const done = existing.get(doc.id)?.stage === 'tagged';
+    const done = existing.get(doc.id)?.stage === 'alerted';
     outcomes.set(doc.id, { file: doc.origin.kind === 'seed' ? doc.origin.file : doc.id, id: doc.id, status: created ? 'new' : 'known' });
     if (!done) {
       pending.add(doc.id);
@@ -79,13 +83,38 @@ export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: nu
   };
 }
 
-export async function seedCommand(opts: { dir?: string; timeout?: string; json?: boolean }, ctx: CommandContext): Promise<number> {
+/**
+ * `--alert`: delivers the alerts of the seeded articles, which as baseline are otherwise only
+ * recorded, to the subscribers whose filters accept them, and waits for each first attempt.
+ */
+export async function deliverSeedAlerts(app: App, summary: SeedSummary, timeoutMs: number): Promise<NonNullable<SeedSummary['deliveries']>> {
+  const now = new Date();
+  const articles = await app.store.getArticles(summary.outcomes.filter((o) => o.status !== 'failed').map((o) => o.id));
+  const alertIds = articles.flatMap((a) => alertsFor(a, app.config.milestones.milestones, { now, windowDays: app.config.settings.alerts.windowDays }).alerts.map((al) => al.id));
+  const deliveryIds: string[] = [];
+  for (const alert of await app.alerts.getAlerts(alertIds)) deliveryIds.push(...(await routeAlert(alert, app.alerts, app.subscribers, now)));
+  for (const id of deliveryIds) await enqueue(app.queues, 'deliver', { deliveryId: id });
+  if (deliveryIds.length > 0) await ensureWorkers(app, ['deliver']);
+  const deadline = Date.now() + timeoutMs;
+  let deliveries = await app.alerts.getDeliveries(deliveryIds);
+  while (deliveries.some((d) => d.status === 'pending') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    deliveries = await app.alerts.getDeliveries(deliveryIds);
+  }
+  return deliveries.map((d) => ({ id: d.id, subscriberId: d.subscriberId, status: d.status, lastError: d.lastError }));
+}
+
+export async function seedCommand(opts: { dir?: string; alert?: boolean; timeout?: string; json?: boolean }, ctx: CommandContext): Promise<number> {
   const dir = path.resolve(opts.dir ?? DEFAULT_SEEDS_DIR);
   const timeoutSeconds = opts.timeout === undefined ? 600 : Number(opts.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout takes a number of seconds, got "${opts.timeout}"`);
   const app = await openApp({ log: ctx.log });
   try {
     const summary = await seedDocuments(app, dir, { timeoutMs: timeoutSeconds * 1000, progress: new Progress('seed', ctx.err) });
+    if (opts.alert) {
+      await app.subscribers.syncFromConfig(app.config.subscribers);
+      summary.deliveries = await deliverSeedAlerts(app, summary, timeoutSeconds * 1000);
+    }
     if (opts.json) ctx.out.write(JSON.stringify(summary, null, 2) + '\n');
     else ctx.out.write(formatSummary(summary));
     return summary.failed > 0 || summary.problems.length > 0 ? 1 : 0;
@@ -108,5 +137,9 @@ function formatSummary(s: SeedSummary): string {
     lines.push(`      published ${a?.published ?? 'unknown'}; bases ${a?.bases.join(', ') || '-'}; milestones ${a?.milestones.join(', ') || '-'}${dup}`);
   }
   for (const p of s.problems) lines.push(`  ! ${p}`);
+  if (s.deliveries) {
+    lines.push(`alerts delivered on request (--alert): ${s.deliveries.length} deliveries`);
+    for (const d of s.deliveries) lines.push(`  ${d.status === 'sent' ? '✓' : '…'} ${d.id} to ${d.subscriberId}: ${d.status}${d.lastError ? ` (${d.lastError})` : ''}`);
+  }
   return lines.join('\n') + '\n';
 }

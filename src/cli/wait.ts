@@ -20,8 +20,8 @@ export async function ensureWorkers(app: App, stages: readonly Stage[]): Promise
 }
 
 /**
- * Waits until every document is a tagged article, or its job failed for good, or the timeout passed.
- * Returns each document's error (null when it came through).
+ * Waits until every document is an article through the alert stage, or its job failed for good, or
+ * the timeout passed. Returns each document's error (null when it came through).
  */
 export async function waitThroughPipeline(
   app: App,
@@ -37,7 +37,7 @@ export async function waitThroughPipeline(
   while (pending.size > 0) {
     const articles = await app.store.getArticles([...pending]);
     for (const a of articles) {
-      if (a.stage === 'tagged') {
+      if (a.stage === 'alerted') {
         pending.delete(a.id);
         results.set(a.id, null);
       }
@@ -70,7 +70,8 @@ export async function waitThroughPipeline(
 
 /** The reason a document will never get through, once the job of the stage it waits in has failed for good. */
 async function permanentFailure(app: App, id: string, article: Article | null): Promise<string | null> {
-  const stage = article !== null ? (article.stage === 'cleaned' ? 'dedup' : 'tag') : (await app.store.getDocument(id)) ? 'clean' : 'fetch';
+  const next = { cleaned: 'dedup', deduped: 'tag', tagged: 'alert', alerted: 'alert' } as const;
+  const stage = article !== null ? next[article.stage] : (await app.store.getDocument(id)) ? 'clean' : 'fetch';
   const job = await app.queues[stage].getJob(jobIdFor(stage, payloadFor(stage, id)));
   if (!job || !(await job.isFailed())) return null;
   return `${stage}: ${job.failedReason ?? 'failed'}`;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MilestonesSchema, TaxonomySchema, crossCheck, type Milestones, type Taxonomy } from '../tagging/schema.js';
 import { readFeedsConfig, type FeedConfig } from '../feeds/schema.js';
+import { crossCheck as crossCheckSubscribers, readSubscribersConfig, type SubscriberEntry } from '../subscribers/schema.js';
 import { SettingsSchema, type Settings } from './settings.js';
 import { ConfigError, parseYamlConfig, readYamlConfig } from './yaml-file.js';
 
@@ -13,6 +14,8 @@ export interface Config {
   readonly taxonomy: Taxonomy;
   readonly milestones: Milestones;
   readonly feeds: readonly FeedConfig[];
+  /** As config/subscribers.yaml defines them; workers read the registry in Redis, which syncs from these. */
+  readonly subscribers: readonly SubscriberEntry[];
 }
 
 /** The repository's own config/ folder: the default when MARSAD_CONFIG_DIR is not set. */
@@ -28,7 +31,8 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * Reads and validates config/ (or MARSAD_CONFIG_DIR) once, into a frozen object. settings.yaml is
- * optional (every setting has a default), so is feeds.yaml; taxonomy.yaml and milestones.yaml are required.
+ * optional (every setting has a default), so are feeds.yaml and subscribers.yaml; taxonomy.yaml and
+ * milestones.yaml are required.
  * Environment: MARSAD_PREFIX overrides redis.prefix; MARSAD_ALLOW_PRIVATE_NETWORKS overrides fetch.allowPrivateNetworks.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -68,7 +72,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // feeds.yaml is optional: without it marsad works on seeds only.
   const feedsFile = path.join(dir, 'feeds.yaml');
   const feeds = settings && existsSync(feedsFile) ? attempt(() => readFeedsConfig(feedsFile, settings.feeds).feeds) : [];
+  // subscribers.yaml is optional too: nobody is alerted until it (or `marsad subscribers add`) names someone.
+  const subscribersFile = path.join(dir, 'subscribers.yaml');
+  const subscribers = existsSync(subscribersFile) ? (attempt(() => readSubscribersConfig(subscribersFile).subscribers) ?? []) : [];
+  if (taxonomy && milestones) {
+    const ids = { milestones: milestones.milestones.map((m) => m.id), bases: taxonomy.bases.map((b) => b.id), topics: taxonomy.topics.map((t) => t.id) };
+    const problems = crossCheckSubscribers(subscribers, ids, subscribersFile);
+    if (problems.length > 0) errors.push(new ConfigError(subscribersFile, problems));
+  }
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw ConfigError.combine(errors);
-  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, feeds: feeds! });
+  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, feeds: feeds!, subscribers });
 }

@@ -155,9 +155,11 @@ export function evidenceSegments(evidence: Evidence): Segment[] {
 }
 
 function headers(extra: Envelope): Record<string, string> {
-  const url = new URL(extra.unsubscribeUrl);
-  const targets = [url.href, ...(extra.unsubscribeMailto ? [extra.unsubscribeMailto] : [])];
+  const targets = [extra.unsubscribeUrl, ...(extra.unsubscribeMailto ? [extra.unsubscribeMailto] : [])];
+  // Checked as given: URL parsing would quietly drop a line break instead of refusing it.
   if (targets.some((t) => UNSAFE_CHAR.test(t) || /[\s<>]/.test(t))) throw new Error('an unsubscribe target holds spaces, <, > or control characters');
+  const url = new URL(extra.unsubscribeUrl);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`the unsubscribe URL must be http(s): ${extra.unsubscribeUrl}`);
   return {
     'List-Unsubscribe': targets.map((t) => `<${t}>`).join(', '),
     // RFC 8058: one-click unsubscribe is defined for an HTTPS target only.
@@ -169,7 +171,8 @@ function headers(extra: Envelope): Record<string, string> {
 
 function normalizeMessageId(id: string): string {
   const bare = id.replace(/^<|>$/g, '');
-  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(bare)) throw new Error(`not a Message-ID: ${JSON.stringify(id)}`);
+  // Printable ASCII without < > @ on either side of the @ (RFC 5322 msg-id, simplified).
+  if (!/^[!-;=?A-~]+@[!-;=?A-~]+$/.test(bare)) throw new Error(`not a Message-ID: ${JSON.stringify(id)}`);
   return `<${bare}>`;
 }
 

@@ -231,9 +231,7 @@ function statusOutcome(status: number, headers: Dispatcher.ResponseData['headers
   if (status >= 500 || status === 408 || status === 429) {
     const header = headers['retry-after'];
     const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(Array.isArray(header) ? header[0] : header) : undefined;
-    return retryAfterMs === undefined
-      ? { kind: 'retry', status, reason: 'http-status', message, response }
-      : { kind: 'retry', status, reason: 'http-status', message, retryAfterMs, response };
+    return { kind: 'retry', status, reason: 'http-status', message, retryAfterMs, response };
   }
   return { kind: 'permanent', status, reason: 'http-status', message, response };
 }

@@ -125,12 +125,9 @@ interface Stats {
 
 export function selectContent($: CheerioAPI, rules: HtmlRules | undefined, declaredTitle: string | null): ContentSelection {
   const warnings: string[] = [];
+  for (const selector of rules?.remove ?? []) select($, selector, warnings)?.remove();
   // A fragment without <body> (htmlparser2 adds none) is walked as if it had one.
   if ($('body').length === 0) $.root().append($('<body></body>').append($.root().contents()));
-  for (const selector of rules?.remove ?? []) {
-    const matched = select($, selector, warnings);
-    matched?.remove();
-  }
   const ruleArticle = rules?.article === undefined ? [] : (select($, rules.article, warnings)?.toArray().filter(isElement) ?? []);
   if (rules?.article !== undefined && ruleArticle.length === 0) {
     warnings.push(`the feed's article selector "${rules.article}" matched nothing; the page was scored instead`);
@@ -138,7 +135,7 @@ export function selectContent($: CheerioAPI, rules: HtmlRules | undefined, decla
   const keep = (el: Element) => ruleArticle.some((a) => a === el || contains(el, a));
 
   const body = $('body').get(0)!;
-  prune(body, keep);
+  prune($, body, keep);
   const walk = new Walk();
   walk.container(body);
 
@@ -192,11 +189,11 @@ function hintTokens(el: Element): string[] {
 const isPositiveToken = (t: string) => POSITIVE.test(t) && !NEGATIVE.test(t) && !WEAK_NEGATIVE.test(t);
 
 /** Detaches furniture: by tag, role and hiding, a page <header> without a headline, and by class/id words. */
-function prune(parent: Element, keep: (el: Element) => boolean): void {
+function prune($: CheerioAPI, parent: Element, keep: (el: Element) => boolean): void {
   for (const el of [...parent.children]) {
     if (!isElement(el)) continue;
-    if (!keep(el) && isFurniture(el)) detach(el);
-    else prune(el, keep);
+    if (!keep(el) && isFurniture(el)) $(el).remove();
+    else prune($, el, keep);
   }
 }
 
@@ -210,16 +207,6 @@ function isFurniture(el: Element): boolean {
   if (!tokens.some((t) => NEGATIVE.test(t)) || tokens.some(isPositiveToken)) return false;
   const holdsArticle = (d: Element) => d.name === 'h1' || d.name === 'main' || d.attribs.itemprop === 'articleBody';
   return !holdsArticle(el) && !descendants(el).some(holdsArticle);
-}
-
-function detach(el: Element): void {
-  const parent = el.parent;
-  if (parent === null) return;
-  const i = parent.children.indexOf(el);
-  parent.children.splice(i, 1);
-  if (el.prev !== null) el.prev.next = el.next;
-  if (el.next !== null) el.next.prev = el.prev;
-  el.parent = el.prev = el.next = null;
 }
 
 function classWeight(el: Element): number {
@@ -347,8 +334,8 @@ function chooseHeadline(all: readonly Piece[], inArticle: readonly Piece[], decl
 }
 
 /**
- * What the cleaner should see of the header zone: one standfirst (unless told otherwise), and the lines it reads as dateline or
- * byline (a name right after a "الكاتب"/"By" line included).
+ * What the cleaner should see of the header zone: one standfirst (unless told otherwise), and the lines it
+ * reads as dateline or byline (a name right after a "الكاتب"/"By" line included).
  */
 function headerPieces(zone: readonly Piece[], withStandfirst: boolean): Piece[] {
   let standfirst = !withStandfirst;

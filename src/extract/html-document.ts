@@ -25,9 +25,12 @@ export interface ExtractedHtmlDocument extends ExtractedDocument {
   container: 'rule' | 'scored' | 'body';
 }
 
-/** Below either, what was found is a stub, a teaser or a paywall notice, not an article. */
-export const MIN_ARTICLE_WORDS = 40;
-export const MIN_ARTICLE_CHARS = 200;
+/**
+ * Below either, what was found is a stub, a teaser or a paywall notice, not an article. Low enough for
+ * a two-sentence wire brief (often 25–40 words), which is exactly the kind of report that moves a milestone.
+ */
+export const MIN_ARTICLE_WORDS = 25;
+export const MIN_ARTICLE_CHARS = 120;
 
 export function extractHtmlDocument(html: string, rules?: HtmlRules): ExtractedHtmlDocument {
   // htmlparser2 in HTML mode: several times faster than parse5 on news pages, and lenient enough.

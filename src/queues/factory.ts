@@ -1,6 +1,7 @@
 import { Queue, QueueEvents, Worker, type DefaultJobOptions, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Settings } from '../config/settings.js';
+import { deliveryBackoffStrategy } from '../deliver/backoff.js';
 import { STAGES, type Stage } from './names.js';
 
 export type StageQueues = { [S in Stage]: Queue };
@@ -31,6 +32,7 @@ export function createWorker(stage: Stage, processor: Processor, connection: Red
     prefix: settings.redis.prefix,
     concurrency: settings.concurrency[stage],
     autorun: true,
+    settings: { backoffStrategy: deliveryBackoffStrategy },
   });
 }
 

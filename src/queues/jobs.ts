@@ -13,17 +13,28 @@ export const JOB_SCHEMAS = {
   clean: z.object({ documentId: id }).strict(),
   dedup: z.object({ articleId: id }).strict(),
   tag: z.object({ articleId: id }).strict(),
+  alert: z.object({ articleId: id }).strict(),
+  /** A digest subscriber's scheduler tick. */
+  digest: z.object({ subscriberId: feedId }).strict(),
+  deliver: z.object({ deliveryId: id }).strict(),
 } satisfies Record<Stage, z.ZodType>;
 
 export type JobData<S extends Stage> = z.output<(typeof JOB_SCHEMAS)[S]>;
 
 /** Job ids come from what the job is about, so a retried or replayed job never runs twice in parallel. */
-export function jobIdFor<S extends Stage>(stage: S, data: JobData<S>): string {
-  if ('feedId' in data) return `${stage}-${data.feedId}-${data.slot ?? 'scheduled'}`;
+export function jobIdFor(stage: Stage, data: JobData<Stage>): string {
+  if ('feedId' in data) return `${stage}-${data.feedId}-${data.slot ?? 'now'}`;
+  if ('subscriberId' in data) return `${stage}-${data.subscriberId}`;
+  if ('deliveryId' in data) return `${stage}-${data.deliveryId}`;
   return `${stage}-${'documentId' in data ? data.documentId : data.articleId}`;
 }
 
-/** The payload that hands item `id` to `stage`: documents until cleaned, articles after. */
-export function payloadFor(stage: Exclude<Stage, 'poll'>, id: string): JobData<typeof stage> {
-  return stage === 'fetch' || stage === 'clean' ? { documentId: id } : { articleId: id };
+/** Stages that take the ids the previous stage hands on. */
+export type ChainedStage = Exclude<Stage, 'poll' | 'digest'>;
+
+/** The payload that hands item `id` to `stage`: documents until cleaned, articles after, then deliveries. */
+export function payloadFor(stage: ChainedStage, id: string): JobData<ChainedStage> {
+  if (stage === 'fetch' || stage === 'clean') return { documentId: id };
+  if (stage === 'deliver') return { deliveryId: id };
+  return { articleId: id };
 }

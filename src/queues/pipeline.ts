@@ -1,12 +1,16 @@
+import type { ChainedStage } from './jobs.js';
 import type { Stage } from './names.js';
 
 /** What each stage hands to the next: the one place where the pipeline is chained. */
-export const NEXT_STAGE: { [S in Stage]: Exclude<Stage, 'poll'> | null } = {
+export const NEXT_STAGE: { [S in Stage]: ChainedStage | null } = {
   poll: 'fetch',
   fetch: 'clean',
   clean: 'dedup',
   dedup: 'tag',
-  tag: null,
+  tag: 'alert',
+  alert: 'deliver',
+  digest: 'deliver',
+  deliver: null,
 };
 
 export interface StageResult {

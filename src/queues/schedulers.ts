@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Settings } from '../config/settings.js';
+import type { Subscriber } from '../alerts/model.js';
 import type { FeedConfig } from '../feeds/schema.js';
 
 /** Scheduler ids are stored in Redis: never change the form. */
@@ -39,4 +40,33 @@ export async function syncPollSchedulers(queue: Queue, feeds: readonly FeedConfi
     }
   }
   return { added: feeds.length, removed };
+}
+
+export function digestSchedulerId(subscriberId: string): string {
+  return `digest-${subscriberId}`;
+}
+
+/**
+ * One scheduler per digest subscriber, firing at its boundaries (top of the hour in UTC, or HH:MM in
+ * its time zone, which BullMQ's cron handles across DST); none for the others.
+ */
+export async function syncDigestSchedulers(queue: Queue, subscribers: readonly Subscriber[]): Promise<{ added: number; removed: number }> {
+  const wanted = new Map<string, Subscriber>();
+  for (const s of subscribers) if (s.mode === 'digest' && s.digest && !s.disabled) wanted.set(digestSchedulerId(s.id), s);
+  for (const [id, s] of wanted) {
+    const digest = s.digest!;
+    const repeat =
+      digest.every === 'hour'
+        ? { pattern: '0 * * * *', tz: 'UTC' }
+        : { pattern: `${Number(digest.at.slice(3, 5))} ${Number(digest.at.slice(0, 2))} * * *`, tz: digest.timezone };
+    await queue.upsertJobScheduler(id, repeat, { name: 'digest', data: { subscriberId: s.id }, opts: { removeOnComplete: { count: 200 }, removeOnFail: { count: 1000 } } });
+  }
+  let removed = 0;
+  for (const scheduler of await queue.getJobSchedulers(0, -1)) {
+    if (scheduler.key.startsWith('digest-') && !wanted.has(scheduler.key)) {
+      await queue.removeJobScheduler(scheduler.key);
+      removed++;
+    }
+  }
+  return { added: wanted.size, removed };
 }

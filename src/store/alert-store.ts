@@ -77,6 +77,16 @@ export class AlertStore {
     await this.redis.zadd(this.k.digestPending(subscriberId), Date.parse(alert.createdAt), alert.id);
   }
 
+  /** The end of the last digest window sent (or found empty) for a subscriber. */
+  async lastDigestEnd(subscriberId: string): Promise<Date | null> {
+    const raw = await this.redis.hget(this.k.digestLast, subscriberId);
+    return raw === null ? null : new Date(Number(raw));
+  }
+
+  async setLastDigestEnd(subscriberId: string, to: Date): Promise<void> {
+    await this.redis.hset(this.k.digestLast, subscriberId, String(to.getTime()));
+  }
+
   /** The alerts waiting for a subscriber's digest, created in [from, to). */
   async digestAlertIds(subscriberId: string, from: Date, to: Date): Promise<string[]> {
     return this.redis.zrangebyscore(this.k.digestPending(subscriberId), from.getTime(), `(${to.getTime()}`);

@@ -31,6 +31,8 @@ export function keys(p: string) {
     deliveries: `${p}:deliveries`,
     deadDeliveries: `${p}:deliveries-dead`,
     digestPending: (subscriberId: string) => `${p}:digest-pending:${subscriberId}`,
+    digestLast: `${p}:digest-last`,
+    unsubscribeKey: `${p}:unsubscribe-key`,
   };
 }
 

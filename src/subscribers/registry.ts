@@ -9,9 +9,9 @@ export function generateSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString('base64');
 }
 
-/** For display: enough of a secret to tell two apart, never enough to sign with. */
+/** For display: enough of a secret to tell two apart (its last 4 characters before base64 padding), never enough to sign with. */
 export function maskSecret(secret: string): string {
-  return `${SECRET_PREFIX}…${secret.slice(-4)}`;
+  return `${SECRET_PREFIX}…${secret.replace(/=+$/, '').slice(-4)}`;
 }
 
 /** A subscriber fit for output and logs: a webhook's `secret` is masked (`whsec_…abcd`). */

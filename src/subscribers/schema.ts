@@ -219,22 +219,31 @@ export interface KnownIds {
   topics: Iterable<string>;
 }
 
+export interface UnknownFilterId {
+  filter: 'milestones' | 'bases' | 'topics';
+  index: number;
+  id: string;
+  /** E.g. `milestone "x" is not in milestones.yaml; known: a, b`. */
+  message: string;
+}
+
 /** Filter ids that the taxonomy or the milestones do not define: such a filter would never match. */
-export function crossCheck(subscribers: readonly SubscriberEntry[], ids: KnownIds, file = 'subscribers.yaml'): string[] {
+export function unknownFilterIds(filters: SubscriberFilters, ids: KnownIds): UnknownFilterId[] {
   const lists = [
     ['milestones', 'milestone', new Set(ids.milestones), 'milestones.yaml'],
     ['bases', 'base', new Set(ids.bases), 'taxonomy.yaml bases'],
     ['topics', 'topic', new Set(ids.topics), 'taxonomy.yaml topics'],
   ] as const;
-  const problems: string[] = [];
-  subscribers.forEach((s, i) => {
-    for (const [key, noun, known, where] of lists) {
-      s.filters[key].forEach((id, j) => {
-        if (!known.has(id)) {
-          problems.push(`${file}: subscribers[${i}].filters.${key}[${j}] (${s.id}): ${noun} "${id}" is not in ${where}; known: ${[...known].join(', ')}`);
-        }
-      });
-    }
-  });
-  return problems;
+  return lists.flatMap(([filter, noun, known, where]) =>
+    filters[filter].flatMap((id, index) =>
+      known.has(id) ? [] : [{ filter, index, id, message: `${noun} "${id}" is not in ${where}; known: ${[...known].join(', ')}` }],
+    ),
+  );
+}
+
+/** Problems across files: subscribers' filter ids that milestones.yaml or taxonomy.yaml do not define. */
+export function crossCheck(subscribers: readonly SubscriberEntry[], ids: KnownIds, file = 'subscribers.yaml'): string[] {
+  return subscribers.flatMap((s, i) =>
+    unknownFilterIds(s.filters, ids).map((u) => `${file}: subscribers[${i}].filters.${u.filter}[${u.index}] (${s.id}): ${u.message}`),
+  );
 }

@@ -11,12 +11,22 @@ import type { StageDeps } from './deps.js';
  * Clean stage: document -> article. A document with no article text left is a permanent failure,
  * recorded for operators. A replay keeps the article's first-seen order and its duplicate link.
  */
-export async function handleClean({ documentId }: JobData<'clean'>, { store, log }: StageDeps): Promise<StageResult> {
+export async function handleClean({ documentId }: JobData<'clean'>, { store, config, log }: StageDeps): Promise<StageResult> {
   const doc = await store.getDocument(documentId);
   if (!doc) throw new UnrecoverableError(`document ${documentId} is not in the store`);
-  const clean = cleanDocument(doc);
-  if (clean.text.trim() === '') {
-    const reason = `no article text left in ${doc.origin.kind === 'seed' ? doc.origin.file : doc.origin.url} after removing the page's furniture: check that it is an article (for a feed, its rules in config/feeds.yaml)`;
+  const origin = doc.origin;
+  const rules = origin.kind === 'feed' ? config.feeds.find((f) => f.id === origin.feedId)?.rules : undefined;
+  const clean = cleanDocument(doc, rules);
+  const where = origin.kind === 'seed' ? origin.file : origin.url;
+  // A page with too little text (a video page, a paywall) is marked as failed, never stored as an empty article.
+  const problem =
+    clean.text.trim() === ''
+      ? `no article text left in ${where} after removing the page's furniture`
+      : clean.tooLittleText
+        ? `too little article text in ${where} (${clean.text.length} characters): a video or gallery page, a paywall, or a page the cleaner misreads`
+        : null;
+  if (problem) {
+    const reason = `${problem}: check that it is an article (for a feed, its rules in config/feeds.yaml)`;
     await store.recordDocumentFailure(documentId, reason);
     throw new UnrecoverableError(reason);
   }

@@ -1,4 +1,5 @@
 import { DelayedError, UnrecoverableError, type Worker } from 'bullmq';
+import { DELIVERY_RETRY_OPTIONS } from '../deliver/backoff.js';
 import type { Redis } from 'ioredis';
 import { JOB_SCHEMAS, jobIdFor, payloadFor, type JobData } from '../queues/jobs.js';
 import { createWorker, type Job, type StageQueues } from '../queues/factory.js';
@@ -10,6 +11,9 @@ import { handleDedup } from './dedup.js';
 import { handleFetch } from './fetch.js';
 import { handlePoll } from './poll.js';
 import { handleTag } from './tag.js';
+import { handleAlert } from './alert.js';
+import { handleDeliver } from './deliver.js';
+import { handleDigest } from './digest.js';
 
 /** What a handler may do with its job besides returning: put it back until a given time. */
 export interface JobControl {
@@ -31,6 +35,9 @@ const HANDLERS: { [S in Stage]: Handler<S> } = {
   clean: handleClean,
   dedup: handleDedup,
   tag: handleTag,
+  alert: handleAlert,
+  digest: handleDigest,
+  deliver: handleDeliver,
 };
 
 /** Low priority for backfill: BullMQ runs lower numbers first, and 0 (no priority) before all. */
@@ -39,7 +46,8 @@ const BACKFILL_PRIORITY = 100;
 /** Enqueues a stage's job with its business-key id; adding a job that exists is a no-op. */
 export async function enqueue<S extends Stage>(queues: StageQueues, stage: S, data: JobData<S>, priority?: number): Promise<void> {
   const jobId = jobIdFor(stage, data);
-  await queues[stage].add(stage, data, priority ? { jobId, priority } : { jobId });
+  // Deliveries retry on their own schedule (5 s … 10 h), the other stages on the queue's default.
+  await queues[stage].add(stage, data, { jobId, ...(priority ? { priority } : {}), ...(stage === 'deliver' ? DELIVERY_RETRY_OPTIONS : {}) });
 }
 
 async function handOn(queues: StageQueues, stage: Stage, result: StageResult): Promise<void> {

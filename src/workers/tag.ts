@@ -13,5 +13,5 @@ export async function handleTag({ articleId }: JobData<'tag'>, { store, cores, l
   if (article.milestones.length > 0) {
     log.info({ article_id: articleId, milestones: article.milestones.map((m) => m.id) }, 'milestone mentioned');
   }
-  return { status: 'done', next: [], note: `${article.bases.length} bases, ${article.milestones.length} milestones` };
+  return { status: 'done', next: [articleId], note: `${article.bases.length} bases, ${article.milestones.length} milestones` };
 }

@@ -81,7 +81,7 @@ describe('a feed of 20 items through poll -> fetch -> clean -> dedup -> tag', ()
     expect([...first.documents.values()].filter((e) => e !== null)).toEqual([]);
     expect(bySlug.size).toBe(20);
     for (const a of bySlug.values()) {
-      expect(a.stage).toBe('tagged');
+      expect(a.stage).toBe('alerted');
       expect(a.source).toBe('Fixture Daily');
       expect(a.baseline).toBe(false);
     }

@@ -43,7 +43,7 @@ describe('the seed set through clean -> dedup -> tag on Redis', () => {
     expect(first).toMatchObject({ documents: 5, new: 5, known: 0, failed: 0, duplicates: 0 });
     expect([...byFile.keys()].sort()).toEqual(['000', '001', '002', '003', '004']);
     for (const a of byFile.values()) {
-      expect(a.stage).toBe('tagged');
+      expect(a.stage).toBe('alerted');
       expect(a.duplicateOf).toBeNull();
       expect(a.language).toBe('ar');
     }

@@ -2,8 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-/** What the receiver answers one request with; `hang` reads the request and never answers. */
-export type ReceiverReply = { status: number; headers?: Record<string, string>; body?: string } | { hang: true };
+/**
+ * What the receiver answers one request with. `hang` reads the request and never answers; `stall` sends
+ * the status, headers and body but never ends the response.
+ */
+export type ReceiverReply = { status: number; headers?: Record<string, string>; body?: string; stall?: true } | { hang: true };
 
 export interface ReceivedRequest {
   method: string;
@@ -83,6 +86,8 @@ export class WebhookReceiver {
     }
     const reply = this.replies.shift() ?? { status: 200, body: 'ok' };
     if ('hang' in reply) return;
-    res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers }).end(reply.body ?? '');
+    res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
+    if (reply.stall) res.write(reply.body ?? '');
+    else res.end(reply.body ?? '');
   }
 }

@@ -1,0 +1,93 @@
+import { openApp, type App } from '../app.js';
+import type { Delivery } from '../alerts/model.js';
+import { DELIVERY_RETRY_OPTIONS } from '../deliver/backoff.js';
+import { jobIdFor } from '../queues/jobs.js';
+import type { CommandContext } from './main.js';
+import { UsageError } from './main.js';
+
+function limitOf(value: string | undefined): number {
+  const limit = value === undefined ? 50 : Number(value);
+  if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit takes a whole number, got "${value}"`);
+  return limit;
+}
+
+/** `marsad alerts [--json] [--limit N]`: the alert log, newest first, with each story's reprints. */
+export async function alertsCommand(opts: { json?: boolean; limit?: string }, ctx: CommandContext): Promise<number> {
+  const limit = limitOf(opts.limit);
+  const app = await openApp({ log: ctx.log });
+  try {
+    const alerts = await app.alerts.getAlerts(await app.alerts.listAlertIds(limit));
+    const withReprints = await Promise.all(alerts.map(async (a) => ({ ...a, alsoReportedBy: await app.store.alsoReportedBy(a.article.id) })));
+    if (opts.json) {
+      ctx.out.write(JSON.stringify(withReprints, null, 2) + '\n');
+      return 0;
+    }
+    if (withReprints.length === 0) ctx.out.write('no alerts\n');
+    for (const a of withReprints) {
+      ctx.out.write(
+        `${a.id}  ${a.createdAt}  ${a.milestone.id} (due ${a.milestone.due})${a.baseline ? '  [baseline: not delivered]' : ''}\n` +
+          `  ${a.article.title ?? '(no headline)'} — ${a.article.source ?? 'outlet unknown'}, ${a.article.published ?? 'date unknown'}\n` +
+          `  «${a.evidence[0]?.text ?? ''}»\n` +
+          (a.alsoReportedBy.length > 0 ? `  also reported by: ${a.alsoReportedBy.map((r) => r.source ?? r.id).join(', ')}\n` : ''),
+      );
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+/** `marsad deliveries [--json] [--dead] [--limit N]` and `marsad deliveries retry ID`. */
+export async function deliveriesCommand(positionals: string[], opts: { json?: boolean; dead?: boolean; limit?: string }, ctx: CommandContext): Promise<number> {
+  const [sub, ...ids] = positionals;
+  if (sub !== undefined && sub !== 'retry') throw new UsageError(`unknown deliveries subcommand "${sub}"`);
+  if (sub === 'retry' && ids.length === 0) throw new UsageError('give the ids of the deliveries to retry (marsad deliveries --dead lists them)');
+  const limit = limitOf(opts.limit);
+  const app = await openApp({ log: ctx.log });
+  try {
+    if (sub === 'retry') {
+      let failures = 0;
+      for (const id of ids) {
+        const message = await retryDelivery(app, id);
+        if (message.startsWith('✗')) failures++;
+        ctx.out.write(`${message}\n`);
+      }
+      return failures > 0 ? 1 : 0;
+    }
+    const deliveries = await app.alerts.getDeliveries(await app.alerts.listDeliveryIds(limit, opts.dead ? 'dead' : undefined));
+    if (opts.json) {
+      ctx.out.write(JSON.stringify(deliveries, null, 2) + '\n');
+      return 0;
+    }
+    if (deliveries.length === 0) ctx.out.write(opts.dead ? 'no dead deliveries\n' : 'no deliveries\n');
+    for (const d of deliveries) {
+      ctx.out.write(
+        `${d.id}  ${d.status.toUpperCase()}  ${d.channel} to ${d.subscriberId}, ${d.digest ? `digest of ${d.alertIds.length} alerts` : d.alertIds[0]}\n` +
+          `  attempts ${d.attempts}, updated ${d.updatedAt}${d.sentAt ? `, sent ${d.sentAt}` : ''}${d.lastError ? `\n  last error: ${d.lastError}` : ''}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * Puts a dead or failed delivery back on the deliver queue, with a fresh set of attempts. The
+ * record keeps its history; the message keeps its id (receivers recognise a repeat).
+ */
+export async function retryDelivery(app: App, id: string): Promise<string> {
+  const delivery = await app.alerts.getDelivery(id);
+  if (!delivery) return `✗ ${id}: no such delivery`;
+  if (delivery.status === 'sent' || delivery.status === 'pending') return `✗ ${id}: it is ${delivery.status}, nothing to retry`;
+  const jobId = jobIdFor('deliver', { deliveryId: id });
+  const job = await app.queues.deliver.getJob(jobId);
+  const reset: Delivery = { ...delivery, status: 'retrying', lastError: `${delivery.lastError ?? ''} (retry requested ${new Date().toISOString()})`.trim(), updatedAt: new Date().toISOString() };
+  await app.alerts.updateDelivery(reset);
+  if (job && (await job.isFailed())) await job.retry('failed');
+  else {
+    // The failed job has aged out of the queue: a new one under a new id (ids must not repeat a removed job's).
+    await app.queues.deliver.add('deliver', { deliveryId: id }, { jobId: `${jobId}-replay-${Date.now()}`, ...DELIVERY_RETRY_OPTIONS });
+  }
+  return `✓ ${id}: queued again`;
+}

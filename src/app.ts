@@ -30,9 +30,13 @@ export interface App {
   store: Store;
   alerts: AlertStore;
   subscribers: SubscriberRegistry;
+  /** Signs and checks one-click unsubscribe links. */
+  unsubscribeKey: Buffer;
   queues: StageQueues;
   workers: Worker[];
   startWorkers(stages: readonly Stage[]): Worker[];
+  /** Runs `hook` first when the app closes (e.g. stop an HTTP server before the workers). */
+  onClose(hook: () => Promise<unknown>): void;
   /** Closes workers (letting active jobs finish), queues and connections; safe to call twice. */
   close(): Promise<void>;
 }
@@ -74,6 +78,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
   }
   const workers: Worker[] = [];
   let closing: Promise<void> | null = null;
+  const closeHooks: (() => Promise<unknown>)[] = [];
 
   const app: App = {
     config,
@@ -84,6 +89,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
     store,
     alerts,
     subscribers,
+    unsubscribeKey,
     queues,
     workers,
     startWorkers(stages) {
@@ -100,8 +106,12 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
       workers.push(...started);
       return started;
     },
+    onClose(hook) {
+      closeHooks.push(hook);
+    },
     close() {
       closing ??= (async () => {
+        for (const hook of closeHooks) await hook();
         await Promise.all(workers.map((w) => w.close()));
         await Promise.all(Object.values(queues).map((q) => q.close()));
         await http.close();

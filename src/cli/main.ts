@@ -6,7 +6,7 @@ import { analyzeCommand } from './analyze.js';
 import { alertsCommand, deliveriesCommand } from './alerts.js';
 import { articlesCommand } from './articles.js';
 import { feedsCheckCommand, feedsCommand, pollCommand } from './feeds.js';
-import { runCommand, workerCommand } from './run.js';
+import { dashboardCommand, runCommand, workerCommand } from './run.js';
 import { seedCommand } from './seed.js';
 import { statusCommand } from './status.js';
 import { SUBSCRIBERS_OPTIONS, SUBSCRIBERS_USAGE, subscribersCommand } from './subscribers.js';
@@ -32,6 +32,12 @@ const COMMANDS: Record<string, Command> = {
     usage: 'marsad run',
     options: {},
     run: (_v, _p, ctx) => runCommand(ctx),
+  },
+  dashboard: {
+    summary: 'the HTTP server alone: /healthz, /readyz, one-click unsubscribe links (marsad run starts it too)',
+    usage: 'marsad dashboard        (MARSAD_PORT, default 8080; http.host in settings.yaml, default 127.0.0.1)',
+    options: {},
+    run: (_v, _p, ctx) => dashboardCommand(ctx),
   },
   worker: {
     summary: 'run the workers of some stages (default: all) until SIGINT/SIGTERM',

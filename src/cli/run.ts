@@ -3,21 +3,27 @@ import { STAGES, isStage, type Stage } from '../queues/names.js';
 import { syncDigestSchedulers, syncPollSchedulers, tickMs } from '../queues/schedulers.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
+import { createServer } from '../server/server.js';
 
 /** Active jobs get this long to finish on shutdown; the compose file's stop_grace_period is longer. */
 export const SHUTDOWN_DEADLINE_MS = 25_000;
 
 export async function runCommand(ctx: CommandContext): Promise<number> {
-  return serve([...STAGES], ctx);
+  return serve([...STAGES], ctx, { http: true });
+}
+
+/** `marsad dashboard`: the HTTP server alone (health, unsubscribe links). */
+export async function dashboardCommand(ctx: CommandContext): Promise<number> {
+  return serve([], ctx, { http: true });
 }
 
 export async function workerCommand(stages: string[], ctx: CommandContext): Promise<number> {
   const unknown = stages.filter((s) => !isStage(s));
   if (unknown.length > 0) throw new UsageError(`unknown stage ${unknown.join(', ')}; stages are ${STAGES.join(', ')}`);
-  return serve(stages.length > 0 ? (stages as Stage[]) : [...STAGES], ctx);
+  return serve(stages.length > 0 ? (stages as Stage[]) : [...STAGES], ctx, { http: false });
 }
 
-async function serve(stages: Stage[], ctx: CommandContext): Promise<number> {
+async function serve(stages: Stage[], ctx: CommandContext, opts: { http: boolean }): Promise<number> {
   const app = await openApp({ log: ctx.log });
   if (stages.includes('poll')) {
     const { added, removed } = await syncPollSchedulers(app.queues.poll, app.config.feeds, app.config.settings);
@@ -27,6 +33,14 @@ async function serve(stages: Stage[], ctx: CommandContext): Promise<number> {
   if (stages.includes('digest')) await syncDigestSchedulers(app.queues.digest, await app.subscribers.list());
   ctx.log.info({ added: synced.added, updated: synced.updated, removed: synced.removed }, 'subscribers from subscribers.yaml in place');
   app.startWorkers(stages);
+  if (opts.http) {
+    const server = await createServer(app);
+    const { host, port } = app.config.settings.http;
+    const address = await server.listen({ host, port });
+    ctx.log.info({ address }, 'http server listening');
+    // Stop accepting requests first on shutdown, then the workers and connections close.
+    app.onClose(() => server.close());
+  }
   ctx.log.info({ stages, redis: app.endpoint.privateServer ? 'private redis-server' : 'external', prefix: app.config.settings.redis.prefix }, 'workers started');
   return waitForSignal(app, ctx);
 }

@@ -61,6 +61,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (['true', '1', 'false', '0'].includes(value)) settings.fetch.allowPrivateNetworks = value === 'true' || value === '1';
     else errors.push(new ConfigError('MARSAD_ALLOW_PRIVATE_NETWORKS', [`expected true or false, got "${env.MARSAD_ALLOW_PRIVATE_NETWORKS}"`]));
   }
+  if (settings && env.MARSAD_PORT !== undefined) {
+    const port = Number(env.MARSAD_PORT);
+    if (Number.isInteger(port) && port >= 0 && port <= 65535) settings.http.port = port;
+    else errors.push(new ConfigError('MARSAD_PORT', [`expected a TCP port number, got "${env.MARSAD_PORT}"`]));
+  }
+  if (settings && env.MARSAD_HTTP_HOST) settings.http.host = env.MARSAD_HTTP_HOST;
   const taxonomyFile = path.join(dir, 'taxonomy.yaml');
   const taxonomy = attempt(() => readYamlConfig(taxonomyFile, TaxonomySchema));
   const milestonesFile = path.join(dir, 'milestones.yaml');

@@ -16,6 +16,7 @@ import { DEDUP_DEFAULTS } from '../src/dedup/defaults.js';
 import { bandKeys, nearDuplicateDecision } from '../src/dedup/lsh.js';
 import { exactJaccard, minhash } from '../src/dedup/minhash.js';
 import { shingleHashes } from '../src/dedup/shingles.js';
+import { mulberry32 } from '../tests/support/random.js';
 
 export const DEFAULT_CORPUS_DIR = fileURLToPath(new URL('../../shared/corpora/ant-v1.1', import.meta.url));
 const CATEGORIES = ['politic', 'internationalNews'] as const;
@@ -152,16 +153,6 @@ export function runDedupBench(docs: readonly CorpusDoc[], params: DedupBenchPara
   };
 }
 
-/** Deterministic PRNG (mulberry32) so synthetic reprints are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A reprint as syndication produces it: a new headline in front, the last ~15 % (last paragraph) dropped, a few

@@ -2,6 +2,7 @@
 // the poll worker reads the file once at start and gets typed feeds with intervals in seconds.
 import { load } from 'cheerio';
 import { z } from 'zod';
+import { HttpUrl, kebabId } from '../config/schema-parts.js';
 import { SettingsSchema, type Settings } from '../config/settings.js';
 import { readYamlConfig } from '../config/yaml-file.js';
 
@@ -11,21 +12,8 @@ export type FeedBounds = Pick<Settings['feeds'], 'minIntervalSeconds' | 'maxInte
 const defaults = SettingsSchema.parse({}).feeds;
 export const DEFAULT_FEED_BOUNDS: FeedBounds = { minIntervalSeconds: defaults.minIntervalSeconds, maxIntervalSeconds: defaults.maxIntervalSeconds };
 
-const Id = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case: lower-case letters and digits joined by single hyphens, e.g. "shafaq-ar"');
+const Id = kebabId('shafaq-ar');
 
-const HttpUrl = z.string().refine(
-  (s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an absolute http:// or https:// URL' },
-);
 
 const DURATION = /^([1-9]\d*)(m|h)$/;
 

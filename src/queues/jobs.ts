@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { KEBAB_ID } from '../config/schema-parts.js';
 import type { Stage } from './names.js';
 
 // Payloads carry ids; feed items, documents and articles live in the store.
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{3,80}$/, 'expected a marsad id');
-const feedId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected a feed id');
+const configId = z.string().regex(KEBAB_ID, 'expected a feed or subscriber id');
 
 export const JOB_SCHEMAS = {
   /** `force`: poll even when the feed is not due (marsad poll). `slot`: when a manual poll was asked for. */
-  poll: z.object({ feedId, force: z.boolean().optional(), slot: z.number().int().nonnegative().optional() }).strict(),
+  poll: z.object({ feedId: configId, force: z.boolean().optional(), slot: z.number().int().nonnegative().optional() }).strict(),
   /** `slotAt`: the host slot (ms) the pacer reserved for this job before it was delayed until then. */
   fetch: z.object({ documentId: id, slotAt: z.number().int().positive().optional() }).strict(),
   clean: z.object({ documentId: id }).strict(),
@@ -15,7 +16,7 @@ export const JOB_SCHEMAS = {
   tag: z.object({ articleId: id }).strict(),
   alert: z.object({ articleId: id }).strict(),
   /** A digest subscriber's scheduler tick. */
-  digest: z.object({ subscriberId: feedId }).strict(),
+  digest: z.object({ subscriberId: configId }).strict(),
   deliver: z.object({ deliveryId: id }).strict(),
 } satisfies Record<Stage, z.ZodType>;
 

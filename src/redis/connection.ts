@@ -23,7 +23,8 @@ export function connect(url: string, kind: 'worker' | 'client' = 'client'): Redi
   return new Redis(url, redisOptions(kind));
 }
 
-async function answers(url: string, timeoutMs = 1500): Promise<boolean> {
+/** Whether a Redis answers PING at `url` within the timeout; never throws, never retries. */
+export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
   // disconnectTimeout 0: ioredis arms a (ref'd) timer on disconnect() that only a later 'close' clears,
   // so after a refused connection (already closed) it would keep the process alive for 2 s.
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 });
@@ -76,7 +77,7 @@ async function startPrivateServer(url: string, dataDir: string, log: Logger, env
     child.once('error', () => resolve());
   });
   for (let i = 0; i < 50; i++) {
-    if (child.exitCode === null && child.signalCode === null && (await answers(url, 200))) {
+    if (child.exitCode === null && child.signalCode === null && (await redisAnswers(url, 200))) {
       log.info({ data_dir: dataDir, pid: child.pid, port }, `no Redis answered on ${url}: started a private redis-server with AOF in ${dataDir}`);
       return {
         url,
@@ -93,7 +94,7 @@ async function startPrivateServer(url: string, dataDir: string, log: Logger, env
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await exited;
   // Another marsad may have started its private server on this port a moment before us: use that one.
-  if (await answers(url, 500)) return { url, stop: async () => {}, privateServer: false };
+  if (await redisAnswers(url, 500)) return { url, stop: async () => {}, privateServer: false };
   throw new NoRedisError(`no Redis answered on ${url} and the private redis-server did not start on port ${port}; see ${logFile}`);
 }
 
@@ -118,10 +119,10 @@ export async function resolveRedis(redisUrl: string | undefined, dataDir: string
   const { defaultUrl = DEFAULT_REDIS_URL, env = process.env } = options;
   const none = async () => {};
   if (redisUrl) {
-    if (!(await answers(redisUrl, 5000))) throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)} does not answer. Start that Redis, or unset REDIS_URL.\n${NO_REDIS_HELP}`);
+    if (!(await redisAnswers(redisUrl, 5000))) throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)} does not answer. Start that Redis, or unset REDIS_URL.\n${NO_REDIS_HELP}`);
     return { url: redisUrl, stop: none, privateServer: false };
   }
-  if (await answers(defaultUrl)) return { url: defaultUrl, stop: none, privateServer: false };
+  if (await redisAnswers(defaultUrl)) return { url: defaultUrl, stop: none, privateServer: false };
   if (hasRedisServer(env)) return startPrivateServer(defaultUrl, dataDir, log, env);
   throw new NoRedisError(`No REDIS_URL is set, nothing answers on ${maskUrl(defaultUrl)} and there is no redis-server on the PATH.\n${NO_REDIS_HELP}`);
 }

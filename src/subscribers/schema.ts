@@ -3,26 +3,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { HttpUrl, kebabId } from '../config/schema-parts.js';
 import type { DigestSchedule, SubscriberFilters } from '../alerts/model.js';
 import { readYamlConfig } from '../config/yaml-file.js';
 
-const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const Id = kebabId('ops-webhook');
 
-const Id = z
-  .string({ error: 'must be a kebab-case id' })
-  .regex(ID_PATTERN, 'must be kebab-case: lower-case letters and digits joined by single hyphens, e.g. "ops-webhook"');
-
-const HttpUrl = z.string({ error: 'must be an http:// or https:// URL' }).refine(
-  (s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an absolute http:// or https:// URL' },
-);
 
 export const SECRET_PREFIX = 'whsec_';
 /** The Standard Webhooks minimum we hold secrets to: 24 random bytes. */

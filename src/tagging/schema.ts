@@ -1,11 +1,10 @@
 // Schemas for config/taxonomy.yaml and config/milestones.yaml. Pure: the config loader reads the YAML
 // and parses it with these; the inferred types are what the gazetteer and the milestone matcher compile.
 import { z } from 'zod';
+import { kebabId } from '../config/schema-parts.js';
 import { normalizeText } from '../text/arabic.js';
 
-const Id = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case: lower-case letters and digits joined by single hyphens');
+const Id = kebabId('ain-al-asad');
 
 /**
  * A phrase: words separated by spaces, matched token by token. A word ending in `*` matches any token

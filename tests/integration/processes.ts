@@ -5,8 +5,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { vi } from 'vitest';
+import { redisAnswers } from '../../src/redis/connection.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(REPO, 'bin/marsad.js');
@@ -141,16 +141,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function pings(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
+  return redisAnswers(url, 500);
 }
 
 /** A throwaway redis-server on a free loopback port (no persistence), tracked like every child. */

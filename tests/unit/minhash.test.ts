@@ -15,17 +15,8 @@ import {
   signTokens,
 } from '../../src/dedup/minhash.js';
 import { hash32, shingleHashes } from '../../src/dedup/shingles.js';
+import { mulberry32 } from '../support/random.js';
 
-/** Deterministic PRNG so every run tests the same sets. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Two sets of distinct 32-bit values with |A ∪ B| = union and |A ∩ B| = shared. */
 function syntheticPair(rand: () => number, union: number, shared: number): [Uint32Array, Uint32Array] {

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertId, deliveryId } from '../../src/alerts/decide.js';
+import type { App } from '../../src/app.js';
+import { retryDelivery } from '../../src/cli/alerts.js';
+import { pollFeedsOnce } from '../../src/cli/feeds.js';
+import { DELIVERY_ATTEMPTS } from '../../src/deliver/backoff.js';
+import {
+  alertEnv,
+  configDir,
+  deliveryJob,
+  feedEntry,
+  fixture,
+  newSecret,
+  openAlertApp,
+  pause,
+  promoteRetry,
+  waitForDelivery,
+} from '../support/alerts-harness.js';
+import { FeedSite } from '../support/feed-site.js';
+import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
+
+// Retries (moved along with BullMQ's promote instead of waiting out the backoff), dead letter and replay.
+let url: string;
+let prefix: string;
+let app: App;
+let site: FeedSite;
+const secrets = { flaky: newSecret(), down: newSecret() };
+const flaky = new WebhookReceiver(secrets.flaky);
+const down = new WebhookReceiver(secrets.down);
+
+async function articleId(slug: string): Promise<string> {
+  const articles = await app.store.getArticles(await app.store.listArticleIds({}, 0));
+  const a = articles.find((x) => x.origin.kind === 'feed' && x.origin.url.endsWith(`/news/${slug}.html`));
+  if (!a) throw new Error(`no article ${slug}`);
+  return a.id;
+}
+
+async function waitRequests(receiver: WebhookReceiver, n: number, timeout = 10_000): Promise<void> {
+  const until = Date.now() + timeout;
+  while (receiver.requests.length < n) {
+    if (Date.now() > until) throw new Error(`receiver got ${receiver.requests.length} requests, expected ${n}`);
+    await pause(20);
+  }
+}
+
+beforeAll(async () => {
+  url = testRedisUrl();
+  prefix = testPrefix('alerts-retry');
+  site = new FeedSite([fixture('ain-al-asad-convoy')], new Date());
+  await Promise.all([site.start(), flaky.start(), down.start()]);
+  const dir = configDir({
+    feeds: `feeds:\n${feedEntry('fixture-daily', `${site.baseUrl}/feed.xml`, 'Fixture Daily')}`,
+    subscribers: `subscribers:
+  - id: flaky-hook
+    channel: webhook
+    url: ${flaky.url}
+    secret: ${secrets.flaky}
+    filters: { milestones: [ain-al-asad-exit] }
+  - id: down-hook
+    channel: webhook
+    url: ${down.url}
+    secret: ${secrets.down}
+    filters: { milestones: [harir-exit] }
+`,
+  });
+  app = await openAlertApp(alertEnv(url, prefix, dir));
+});
+
+afterAll(async () => {
+  await app?.close();
+  await Promise.all([site?.stop(), flaky.stop(), down.stop()]);
+  if (url) await deleteKeys(url, prefix);
+});
+
+describe('a receiver that is down for its first attempts', () => {
+  it('gets the alert once it is back, with the same webhook-id every time', async () => {
+    flaky.reply({ status: 500, body: 'deploying' }, { status: 503, body: 'still deploying' });
+    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: 30_000 });
+    const alert = alertId('ain-al-asad-exit', await articleId('ain-al-asad-convoy'));
+    const id = deliveryId(alert, 'flaky-hook');
+
+    await waitRequests(flaky, 1);
+    const afterFirst = await waitForDelivery(app, id, (d) => d.status === 'retrying' && d.attemptStartedAt === null);
+    expect(afterFirst).toMatchObject({ attempts: 1, lastError: 'receiver answered HTTP 500' });
+    // BullMQ scheduled the retry 5 s ± 20 % out: its job is delayed, not failed.
+    const job = (await deliveryJob(app, id))!;
+    await promoteRetry(app, id);
+    await waitRequests(flaky, 2);
+    await waitForDelivery(app, id, (d) => d.attempts === 2 && d.attemptStartedAt === null);
+    // The second retry would be 5 min out.
+    const delayed = (await deliveryJob(app, id))!;
+    expect(delayed.delay).toBeGreaterThanOrEqual(4 * 60_000);
+    await promoteRetry(app, id);
+    await waitRequests(flaky, 3);
+    const sent = await waitForDelivery(app, id, (d) => d.status === 'sent');
+    expect(sent).toMatchObject({ attempts: 3, lastError: null, attemptStartedAt: null });
+    expect(await job.getState()).toBe('completed');
+
+    expect(flaky.requests.map((r) => r.verified)).toEqual([true, true, true]);
+    expect(new Set(flaky.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([alert]));
+    // One message: the body is the same on every attempt; only the signature's timestamp moves.
+    expect(new Set(flaky.requests.map((r) => r.body.toString('utf8'))).size).toBe(1);
+    await pause(300);
+    expect(flaky.requests).toHaveLength(3);
+  });
+});
+
+describe('a receiver that stays down', () => {
+  it('sends the delivery to dead letter after every attempt, and a replay delivers it once it is back', async () => {
+    down.reply(...Array.from({ length: DELIVERY_ATTEMPTS }, () => ({ status: 500, body: 'down' })));
+    site.setArticles([fixture('ain-al-asad-convoy'), fixture('harir-handover-talks')]);
+    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: 30_000 });
+    const alert = alertId('harir-exit', await articleId('harir-handover-talks'));
+    const id = deliveryId(alert, 'down-hook');
+
+    for (let attempt = 1; attempt < DELIVERY_ATTEMPTS; attempt++) {
+      await waitRequests(down, attempt);
+      await promoteRetry(app, id);
+    }
+    await waitRequests(down, DELIVERY_ATTEMPTS);
+    const dead = await waitForDelivery(app, id, (d) => d.status === 'dead');
+    expect(dead).toMatchObject({ attempts: DELIVERY_ATTEMPTS, lastError: 'receiver answered HTTP 500', attemptStartedAt: null });
+    expect(await app.alerts.listDeliveryIds(0, 'dead')).toEqual([id]);
+    const job = (await deliveryJob(app, id))!;
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(DELIVERY_ATTEMPTS);
+
+    // Back, after one more hiccup: the replay has a fresh set of attempts, so that hiccup is a retry, not dead again.
+    down.reply({ status: 502, body: 'warming up' });
+    expect(await retryDelivery(app, id)).toBe(`✓ ${id}: queued again`);
+    await waitRequests(down, DELIVERY_ATTEMPTS + 1);
+    const retrying = await waitForDelivery(app, id, (d) => d.attemptStartedAt === null && d.attempts === DELIVERY_ATTEMPTS + 1);
+    expect(retrying.status).toBe('retrying');
+    expect(await app.alerts.listDeliveryIds(0, 'dead')).toEqual([]);
+    await promoteRetry(app, id);
+    const sent = await waitForDelivery(app, id, (d) => d.status === 'sent');
+    expect(sent.attempts).toBe(DELIVERY_ATTEMPTS + 2);
+    expect(await app.alerts.listDeliveryIds(0, 'dead')).toEqual([]);
+    expect(down.requests).toHaveLength(DELIVERY_ATTEMPTS + 2);
+    expect(new Set(down.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([alert]));
+    expect(down.requests.every((r) => r.verified)).toBe(true);
+
+    // Nothing to replay on a sent delivery.
+    expect(await retryDelivery(app, id)).toBe(`✗ ${id}: it is sent, nothing to retry`);
+    await pause(300);
+    expect(down.requests).toHaveLength(DELIVERY_ATTEMPTS + 2);
+  });
+});

@@ -1,0 +1,146 @@
+// Helpers for the alert and delivery tests: a config folder of their own, the app opened on it, and
+// ways to wait for (and move along) delivery jobs. Everything runs for real on loopback.
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { vi } from 'vitest';
+import type { Delivery } from '../../src/alerts/model.js';
+import { openApp, type App } from '../../src/app.js';
+import { DEFAULT_CONFIG_DIR } from '../../src/config/load.js';
+import { createLogger } from '../../src/log.js';
+import { jobIdFor } from '../../src/queues/jobs.js';
+import type { FixtureArticle } from '../fixtures/feed-site/articles.js';
+import { ARTICLES } from '../fixtures/feed-site/articles.js';
+
+/** A Standard Webhooks secret for a test subscriber. */
+export function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+export interface ConfigFiles {
+  settings?: string;
+  feeds?: string;
+  subscribers?: string;
+}
+
+/** A MARSAD_CONFIG_DIR with the repository's taxonomy and milestones and the given other files. */
+export function configDir(files: ConfigFiles, name = 'alerts'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `marsad-${name}-config-`));
+  for (const f of ['taxonomy.yaml', 'milestones.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
+  writeFileSync(path.join(dir, 'settings.yaml'), files.settings ?? 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:tests@example.org\nhttp:\n  publicUrl: https://marsad.test\n');
+  if (files.feeds !== undefined) writeFileSync(path.join(dir, 'feeds.yaml'), files.feeds);
+  if (files.subscribers !== undefined) writeFileSync(path.join(dir, 'subscribers.yaml'), files.subscribers);
+  return dir;
+}
+
+export function alertEnv(url: string, prefix: string, dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    REDIS_URL: url,
+    MARSAD_PREFIX: prefix,
+    MARSAD_CONFIG_DIR: dir,
+    MARSAD_ALLOW_PRIVATE_NETWORKS: 'true',
+    MARSAD_LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
+/** Opens the app on `env` and puts the subscribers of its subscribers.yaml in the registry, as `marsad run` does. */
+export async function openAlertApp(env: NodeJS.ProcessEnv): Promise<App> {
+  const app = await openApp({ log: createLogger(env), env });
+  await app.subscribers.syncFromConfig(app.config.subscribers);
+  return app;
+}
+
+/** A feed entry of feeds.yaml. */
+export function feedEntry(id: string, url: string, name: string, language = 'ar'): string {
+  return `  - id: ${id}\n    url: ${url}\n    name: ${name}\n    language: ${language}\n`;
+}
+
+export function fixture(slug: string): FixtureArticle {
+  const a = ARTICLES.find((x) => x.slug === slug);
+  if (!a) throw new Error(`no fixture article ${slug}`);
+  return { ...a, paragraphs: [...a.paragraphs] };
+}
+
+/** Another outlet's reprint of the Ain al-Asad convoy story: a few words changed, a new headline. */
+export function convoyReprint(): FixtureArticle {
+  const convoy = fixture('ain-al-asad-convoy');
+  return {
+    slug: 'convoy-reprint',
+    title: 'شهود: شاحنات أمريكية تخرج من عين الأسد نحو سوريا',
+    date: convoy.date,
+    paragraphs: convoy.paragraphs.map((p) => p.replace('أفاد شهود عيان', 'قال شهود').replace('عشرات الشاحنات', 'نحو أربعين شاحنة')),
+  };
+}
+
+export async function deliveryJob(app: App, deliveryId: string) {
+  return app.queues.deliver.getJob(jobIdFor('deliver', { deliveryId }));
+}
+
+export async function getDelivery(app: App, id: string): Promise<Delivery> {
+  const d = await app.alerts.getDelivery(id);
+  if (!d) throw new Error(`no delivery ${id}`);
+  return d;
+}
+
+/**
+ * Waits until the delivery's job is delayed (a retry scheduled by the backoff) and promotes it, so a
+ * test does not wait 5 s, 5 min, 30 min… for the next attempt.
+ */
+export async function promoteRetry(app: App, deliveryId: string, timeout = 10_000): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const job = await deliveryJob(app, deliveryId);
+      if (!job) throw new Error(`no job for ${deliveryId}`);
+      const state = await job.getState();
+      if (state !== 'delayed') throw new Error(`job for ${deliveryId} is ${state}, not delayed yet`);
+      await job.promote();
+    },
+    { timeout, interval: 25 },
+  );
+}
+
+export async function waitForDelivery(app: App, id: string, ok: (d: Delivery) => boolean, timeout = 15_000): Promise<Delivery> {
+  return vi.waitFor(
+    async () => {
+      const d = await app.alerts.getDelivery(id);
+      if (!d || !ok(d)) throw new Error(`delivery ${id} is ${d ? `${d.status} after ${d.attempts} attempts` : 'missing'}`);
+      return d;
+    },
+    { timeout, interval: 25 },
+  );
+}
+
+/** Deliveries of one subscriber, every record the store lists. */
+export async function deliveriesOf(app: App, subscriberId: string): Promise<Delivery[]> {
+  return (await app.alerts.getDeliveries(await app.alerts.listDeliveryIds(0))).filter((d) => d.subscriberId === subscriberId);
+}
+
+export async function pause(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** What a command wrote to its `out`, with a context as main() builds one. */
+export function captureContext(env: NodeJS.ProcessEnv) {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, cb) {
+        append(String(chunk));
+        cb();
+      },
+    });
+  return {
+    ctx: { args: [], log: createLogger(env), out: sink((s) => (out += s)), err: sink((s) => (err += s)) },
+    get out() {
+      return out;
+    },
+    get err() {
+      return err;
+    },
+  };
+}

@@ -178,16 +178,11 @@ function fold(text: string): Folded {
   return { text: out, origin };
 }
 
-interface Candidate {
+/** A match in the normalized text (offsets `s`, `e`), before it is mapped back to the original. */
+interface Candidate extends Omit<DateMatch, 'start' | 'end' | 'text'> {
   s: number;
   e: number;
   valid: boolean;
-  year: number | null;
-  month: number;
-  day: number | null;
-  hour: number | null;
-  minute: number | null;
-  utcOffsetMinutes: number | null;
 }
 
 function monthNumber(name: string | undefined): number | null {

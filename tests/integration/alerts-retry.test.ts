@@ -91,11 +91,15 @@ describe('a receiver that is down for its first attempts', () => {
     // The second retry would be 5 min out.
     const delayed = (await deliveryJob(app, id))!;
     expect(delayed.delay).toBeGreaterThanOrEqual(4 * 60_000);
-    await promoteRetry(app, id);
+    // `marsad deliveries retry` on a delivery waiting for its retry runs that retry now, and adds no second job.
+    await expect(delayed.getState()).resolves.toBe('delayed');
+    expect(await retryDelivery(app, id)).toBe(`✓ ${id}: queued again`);
     await waitRequests(flaky, 3);
     const sent = await waitForDelivery(app, id, (d) => d.status === 'sent');
     expect(sent).toMatchObject({ attempts: 3, lastError: null, attemptStartedAt: null });
     expect(await job.getState()).toBe('completed');
+    const jobs = await app.queues.deliver.getJobs(['completed', 'failed', 'delayed', 'waiting', 'active']);
+    expect(jobs.filter((j) => (j.data as { deliveryId: string }).deliveryId === id)).toHaveLength(1);
 
     expect(flaky.requests.map((r) => r.verified)).toEqual([true, true, true]);
     expect(new Set(flaky.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([alert]));

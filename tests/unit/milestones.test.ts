@@ -1,4 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileGazetteer, tagText } from '../../src/tagging/gazetteer.js';
@@ -148,10 +150,12 @@ describe('seeds', () => {
 
 // Arabic news of 2017 (Tunisian and international politics) that never concerns these bases: every
 // base tag or milestone here is a false positive. The folder ships outside the repository.
-const corpusDirs = ['politic', 'internationalNews'].map((d) => `/work/shared/corpora/ant-v1.1/${d}`);
+// The shared corpus sits beside the repository (../shared), as on developers' machines and in CI.
+const corpusRoot = fileURLToPath(new URL('../../../shared/corpora/ant-v1.1', import.meta.url));
+const corpusDirs = ['politic', 'internationalNews'].map((d) => path.join(corpusRoot, d));
 const corpusPresent = corpusDirs.every((d) => existsSync(d));
 
-describe.skipIf(!corpusPresent)(`real corpus negatives${corpusPresent ? '' : ' (skipped: /work/shared/corpora/ant-v1.1 not found)'}`, () => {
+describe.skipIf(!corpusPresent)(`real corpus negatives${corpusPresent ? '' : ` (skipped: ${corpusRoot} not found)`}`, () => {
   it('tags no base and no milestone in 600 unrelated articles', () => {
     const articles = corpusDirs.flatMap((dir) =>
       readdirSync(dir)

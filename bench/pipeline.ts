@@ -2,7 +2,10 @@
  * `npm run bench [-- --corpus DIR]`: over the seeds plus the ANT corpus (/work/shared/corpora/README.md),
  *   1. the cost per article of each stage's pure core,
  *   2. articles/s through the real queues on Redis (own key prefix, workers in this process),
- *   3. the near-duplicates the pipeline flagged, checked against the exact Jaccard of their shingles.
+ *   3. the near-duplicates the pipeline flagged, checked against the exact Jaccard of their shingles,
+ *   4. extraction quality and speed on tests/fixtures/html, marsad against @mozilla/readability (bench/extraction.ts),
+ *   5. the feed side on a loopback news site: polls/s of unchanged (304) feeds, fetch + extract ms per page (bench/feeds.ts),
+ *   6. a summary in ratios and per-item costs.
  * The corpus holds distinct articles plus a few stored twice, so a flag on anything else is a false positive.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +13,6 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Redis } from 'ioredis';
 import { openApp, type App } from '../src/app.js';
 import { DEFAULT_SEEDS_DIR, seedDocuments } from '../src/cli/seed.js';
 import { tagArticle } from '../src/cores.js';
@@ -25,8 +27,10 @@ import { STAGES } from '../src/queues/names.js';
 import { readSeedFolder } from '../src/seed/documents.js';
 import { words } from '../src/text/arabic.js';
 import { DEFAULT_CORPUS_DIR, loadAntCorpus } from './dedup-corpus.js';
+import { runExtractionBench, type PageRow } from './extraction.js';
+import { deleteKeys, runFeedsBench, type FeedsBench, type PageTimes } from './feeds.js';
 
-/** Generous for ~1,800 articles (they take seconds), short enough to keep the bench under its 3 minutes. */
+/** Generous for ~1,800 articles (they take seconds), short enough to keep the bench under its 4 minutes. */
 const PIPELINE_TIMEOUT_MS = 120_000;
 const MAX_LISTED = 10;
 
@@ -149,17 +153,109 @@ function sameUrlDocuments(docs: readonly SourceDocument[]): { identical: number;
   return { identical, different };
 }
 
-/** SCAN + UNLINK of the bench's own prefix: the Redis may be shared, so never FLUSHDB. */
-async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`;
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
+const WORST = 3;
+
+/** Section 4: macro P/R/F1 and ms/page for each extractor, then each one's worst pages. */
+function printExtraction(x: ReturnType<typeof runExtractionBench>): void {
+  const f = (v: number): string => v.toFixed(3);
+  console.log(`\n4. extraction on tests/fixtures/html (${x.pages.length} pages; token P/R/F1 against NAME.expected.txt, macro average; ms/page parse included, decoding not)`);
+  console.log(
+    table(
+      ['extractor', 'P', 'R', 'F1', 'ms/page'],
+      [
+        ['marsad (extractHtmlDocument)', f(x.macro.marsad.precision), f(x.macro.marsad.recall), f(x.macro.marsad.f1), ms(x.msPerPage.marsad)],
+        ['readability (jsdom)', f(x.macro.readability.precision), f(x.macro.readability.recall), f(x.macro.readability.f1), ms(x.msPerPage.readability)],
+      ],
+    ),
+  );
+  for (const [who, other] of [['marsad', 'readability'], ['readability', 'marsad']] as const) {
+    const worst = [...x.pages].sort((a, b) => a[who].f1 - b[who].f1).slice(0, WORST);
+    const name = (p: PageRow): string => (p.tooLittleText ? `${p.name} (marsad: too little text)` : p.name);
+    const perfect = x.pages.filter((p) => p[who].f1 === 1).length;
+    console.log(`  ${WORST} worst pages for ${who} (${perfect}/${x.pages.length} pages at F1 1.000):`);
+    console.log(
+      table(
+        ['page', 'words', 'P', 'R', 'F1', `${other} F1`],
+        worst.map((p) => [name(p), String(p.words), f(p[who].precision), f(p[who].recall), f(p[who].f1), f(p[other].f1)]),
+      ),
+    );
+  }
+}
+
+interface PageStats {
+  fetch: Stats;
+  decode: Stats;
+  clean: Stats;
+  extract: Stats;
+  total: Stats;
+  kb: number;
+}
+
+function pageStats(t: PageTimes): PageStats {
+  const at = (i: number): number => t.fetch[i]! + t.decode[i]! + t.clean[i]!;
+  return {
+    fetch: stats(t.fetch),
+    decode: stats(t.decode),
+    clean: stats(t.clean),
+    extract: stats(t.decode.map((d, i) => d + t.clean[i]!)),
+    total: stats(t.fetch.map((_, i) => at(i))),
+    kb: t.bytes.reduce((a, b) => a + b, 0) / Math.max(1, t.bytes.length) / 1024,
+  };
+}
+
+/** Section 5: the poll stage on 304s, the pure core of such a poll, fetch + extract per page. */
+function printFeeds(fb: FeedsBench): { pollsPerSecond: number; msPerPoll: number; run: Stats; feedSite: PageStats; fixtures: PageStats } {
+  const u = fb.unchanged;
+  const msPerPoll = u.wallMs / Math.max(1, u.polls);
+  const pollsPerSecond = (1000 * u.polls) / u.wallMs;
+  const run = stats(u.runMs);
+  const queued = stats(u.queuedMs);
+  console.log(`\n5. feeds on a loopback FeedSite (${fb.feeds} feeds on one site, distinct query strings; ${fb.redisUrl}, prefix ${fb.prefix}, poll concurrency ${fb.pollConcurrency})`);
+  const first = fb.firstPoll;
+  console.log(`  first poll: ${fb.feeds} feeds -> ${first.documents} new documents through the pipeline in ${(first.wallMs / 1000).toFixed(2)} s (${first.failedPolls} failed polls, ${first.failedDocuments} failed documents)`);
+  console.log(`  unchanged feeds: ${u.rounds} rounds of ${fb.feeds} force-polls through the poll queue and workers, ${u.notModified}/${u.polls} answered 304, ${u.feedRequests} feed requests seen by the site`);
+  const core = fb.core;
+  console.log(
+    table(
+      ['304 poll', 'polls/s', 'ms/poll'],
+      [
+        ['poll stage, wall (enqueue + queue + worker)', pollsPerSecond.toFixed(1), ms(msPerPoll)],
+        ['pure core: conditionalHeaders+isUnchanged+recordSuccess', (1000 / core.msPerPoll).toFixed(0), ms(core.msPerPoll)],
+        ['  + the state\'s JSON.parse + JSON.stringify', (1000 / core.msPerPollWithJson).toFixed(0), ms(core.msPerPollWithJson)],
+      ],
+    ),
+  );
+  console.log('  per 304 poll job, from BullMQ timestamps (ms):');
+  console.log(
+    table(
+      ['stage', 'jobs', 'run mean', 'run p50', 'run p95', 'queued mean', 'queued p95'],
+      [['poll', String(u.runMs.length), ...[run.mean, run.p50, run.p95, queued.mean, queued.p95].map((x) => x.toFixed(1))]],
+    ),
+  );
+
+  const sources = [
+    { label: 'feed site', t: fb.pages.feedSite, s: pageStats(fb.pages.feedSite) },
+    { label: 'html fixtures', t: fb.pages.fixtures, s: pageStats(fb.pages.fixtures) },
+  ];
+  console.log(`  fetch + extract, ms per page, one page at a time on loopback (${fb.pages.feedSite.rounds} rounds after a warm-up round):`);
+  for (const { label, t } of sources) {
+    console.log(`    ${label}: ${t.pages} pages x ${t.rounds} = ${t.fetch.length} fetches${t.tooLittleText ? `, ${t.tooLittleText} marked too little text` : ''}`);
+  }
+  const width = Math.max(...sources.map((x) => x.label.length));
+  const row = (label: string, step: string, st: Stats): string[] => [`${label.padEnd(width)}  ${step}`, ms(st.mean), ms(st.p50), ms(st.p95)];
+  console.log(
+    table(
+      [`${'pages'.padEnd(width)}  step`, 'mean', 'p50', 'p95'],
+      sources.flatMap(({ label, s }) => [
+        row(label, `fetch    http.get (${s.kb.toFixed(1)} KB/page)`, s.fetch),
+        row('', 'decode   decodeBody', s.decode),
+        row('', 'clean    cleanDocument', s.clean),
+        row('', 'extract  decode + clean', s.extract),
+        row('', 'total    fetch + extract', s.total),
+      ]),
+    ),
+  );
+  return { pollsPerSecond, msPerPoll, run, feedSite: sources[0]!.s, fixtures: sources[1]!.s };
 }
 
 async function bench(dir: string, corpusDir: string, corpusArticles: number): Promise<void> {
@@ -176,6 +272,7 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
   const prefix = `{marsad-bench-${randomBytes(4).toString('hex')}}`;
   const env = { ...process.env, MARSAD_PREFIX: prefix, MARSAD_LOG_LEVEL: 'silent' };
   const app = await openApp({ log: createLogger(env), env });
+  const cleanups: FeedsBench['cleanup'][] = [];
   try {
     // 1. Pure cores: the first pass lets V8 optimize, the second is measured.
     timeCores(app, documents);
@@ -250,9 +347,16 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
       console.log(`     ${f.original.id}: ${f.original.title ?? '(no title)'}`);
     }
 
-    // 4. Summary in ratios and per-item costs, comparable across machines and corpus sizes.
+    // 4. Extraction quality and speed against readability; 5. the feed side, on its own prefix.
+    const extraction = runExtractionBench();
+    printExtraction(extraction);
+    const feedsBench = await runFeedsBench();
+    const feeds = printFeeds(feedsBench);
+    cleanups.push(feedsBench.cleanup);
+
+    // 6. Summary in ratios and per-item costs, comparable across machines and corpus sizes.
     const perK = (n: number): string => ((1000 * n) / Math.max(1, articles.length)).toFixed(1);
-    console.log('\n4. summary');
+    console.log('\n6. summary');
     console.log(
       table(
         ['figure', 'value'],
@@ -265,15 +369,28 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
           ['false positives per 1,000 articles', perK(falsePositives.length)],
           ['false positives / flagged', `${falsePositives.length} / ${flagged.length}`],
           ['identical copies linked', `${linkedCopies} / ${copies}`],
+          ['extraction macro F1, marsad / readability', `${extraction.macro.marsad.f1.toFixed(3)} / ${extraction.macro.readability.f1.toFixed(3)}`],
+          ['extraction ms/page, marsad / readability', `${ms(extraction.msPerPage.marsad)} / ${ms(extraction.msPerPage.readability)}`],
+          ['  readability time / marsad time', `${(extraction.msPerPage.readability / extraction.msPerPage.marsad).toFixed(1)}x`],
+          [`first feed poll (${feedsBench.feeds} feeds), ms/new document wall`, ms(feedsBench.firstPoll.wallMs / Math.max(1, feedsBench.firstPoll.documents))],
+          ['304 polls/s through the poll stage', `${feeds.pollsPerSecond.toFixed(1)} (concurrency ${feedsBench.pollConcurrency})`],
+          ['304 poll, ms/poll wall', ms(feeds.msPerPoll)],
+          ['304 poll, ms/job in the worker (mean)', feeds.run.mean.toFixed(1)],
+          ['304 poll wall / pure core', `${(feeds.msPerPoll / feedsBench.core.msPerPoll).toFixed(0)}x`],
+          ['fetch + extract, ms/page (html fixtures)', ms(feeds.fixtures.total.mean)],
+          ['  share fetch / decode / clean', [feeds.fixtures.fetch, feeds.fixtures.decode, feeds.fixtures.clean].map((x) => `${((100 * x.mean) / feeds.fixtures.total.mean).toFixed(0)}%`).join(' / ')],
+          ['fetch + extract, ms/page (feed site)', ms(feeds.feedSite.total.mean)],
+          ['  extract / fetch', `${(feeds.feedSite.extract.mean / feeds.feedSite.fetch.mean).toFixed(1)}x`],
         ],
       ),
     );
   } finally {
     // Workers first, so nothing writes under the prefix while its keys are deleted.
     await Promise.all(app.workers.map((w) => w.close()));
-    const deleted = await deleteKeys(app.redis, prefix);
+    cleanups.unshift({ prefix, deleted: await deleteKeys(app.redis, prefix) });
     await app.close();
-    console.log(`\ncleanup: deleted ${deleted} keys under ${prefix}`);
+    console.log('');
+    for (const c of cleanups) console.log(`cleanup: deleted ${c.deleted} keys under ${c.prefix}`);
   }
 }
 

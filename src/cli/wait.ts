@@ -72,7 +72,9 @@ export async function waitThroughPipeline(
 async function permanentFailure(app: App, id: string, article: Article | null): Promise<string | null> {
   const next = { cleaned: 'dedup', deduped: 'tag', tagged: 'alert', alerted: 'alert' } as const;
   const stage = article !== null ? next[article.stage] : (await app.store.getDocument(id)) ? 'clean' : 'fetch';
-  const job = await app.queues[stage].getJob(jobIdFor(stage, payloadFor(stage, id)));
-  if (!job || !(await job.isFailed())) return null;
-  return `${stage}: ${job.failedReason ?? 'failed'}`;
+  const jobId = jobIdFor(stage, payloadFor(stage, id));
+  // The state first, then the job: a job read before it failed would carry no failedReason yet.
+  if ((await app.queues[stage].getJobState(jobId)) !== 'failed') return null;
+  const job = await app.queues[stage].getJob(jobId);
+  return `${stage}: ${job?.failedReason || 'failed'}`;
 }

@@ -1,0 +1,98 @@
+import { Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { alertId, deliveryId } from '../../src/alerts/decide.js';
+import type { App } from '../../src/app.js';
+import { pollFeedsOnce } from '../../src/cli/feeds.js';
+import { connect } from '../../src/redis/connection.js';
+import { alertEnv, configDir, deliveriesOf, deliveryJob, feedEntry, fixture, getDelivery, newSecret, openAlertApp, pause, waitForDelivery } from '../support/alerts-harness.js';
+import { FeedSite } from '../support/feed-site.js';
+import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
+import { assertFreshBuild, killAll, startCli, type Running } from './processes.js';
+
+// A deliver worker process killed (SIGKILL) while its POST is in flight; another worker process
+// takes the job over once BullMQ's stalled-job check finds it. No delivery lost, none duplicated.
+let url: string;
+let prefix: string;
+let env: NodeJS.ProcessEnv;
+let app: App;
+let site: FeedSite;
+let checker: Worker | null = null;
+let checkerConnection: ReturnType<typeof connect> | null = null;
+const secret = newSecret();
+const hook = new WebhookReceiver(secret);
+
+async function attached(expected: number): Promise<void> {
+  await vi.waitFor(async () => expect(await app.queues.deliver.getWorkersCount()).toBe(expected), { timeout: 15_000, interval: 50 });
+}
+
+beforeAll(async () => {
+  assertFreshBuild();
+  url = testRedisUrl();
+  prefix = testPrefix('alerts-crash');
+  site = new FeedSite([fixture('ain-al-asad-convoy')], new Date());
+  await Promise.all([site.start(), hook.start()]);
+  const dir = configDir({
+    // The webhook timeout outlasts the test's wait: the hanging request is cut by the kill, not by marsad.
+    settings: 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:tests@example.org\nwebhooks:\n  timeoutMs: 60000\n',
+    feeds: `feeds:\n${feedEntry('fixture-daily', `${site.baseUrl}/feed.xml`, 'Fixture Daily')}`,
+    subscribers: `subscribers:\n  - id: crash-hook\n    channel: webhook\n    url: ${hook.url}\n    secret: ${secret}\n`,
+  });
+  env = alertEnv(url, prefix, dir, { MARSAD_LOG_LEVEL: 'warn' });
+  app = await openAlertApp(env);
+});
+
+afterAll(async () => {
+  await killAll();
+  await checker?.close();
+  await checkerConnection?.quit().catch(() => checkerConnection?.disconnect());
+  await app?.close();
+  await Promise.all([site?.stop(), hook.stop()]);
+  if (url) await deleteKeys(url, prefix);
+});
+
+describe('a deliver worker killed mid-delivery', () => {
+  it('leaves one delivery record, sent by the next worker with the same webhook-id', { timeout: 90_000 }, async () => {
+    hook.reply({ hang: true });
+    const first: Running = startCli(['worker', 'deliver'], env);
+    await attached(1);
+    // Every other stage runs in this process (pollFeedsOnce starts the idle ones); deliver runs in the child.
+    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: 30_000 });
+    const article = (await app.store.getArticles(await app.store.listArticleIds({}, 0)))[0]!;
+    const alert = alertId('ain-al-asad-exit', article.id);
+    const id = deliveryId(alert, 'crash-hook');
+    await vi.waitFor(() => expect(hook.requests).toHaveLength(1), { timeout: 10_000, interval: 20 });
+
+    const inFlight = await getDelivery(app, id);
+    expect(inFlight).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(inFlight.attemptStartedAt).not.toBeNull();
+    expect(await (await deliveryJob(app, id))!.getState()).toBe('active');
+
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const second = startCli(['worker', 'deliver'], env);
+    await attached(1);
+
+    // BullMQ moves the job back to wait once its lock (lockDuration, 30 s by default) has expired and a stalled
+    // check has seen it twice. Workers check every stalledInterval (30 s by default), and a check blocks the others
+    // for that long: with the defaults that is about a minute. This checker runs the same BullMQ check every
+    // second, as a worker with `stalledInterval: 1000` would; it processes nothing (no processor, never run).
+    checkerConnection = connect(url, 'worker');
+    checker = new Worker('deliver', undefined, { connection: checkerConnection, prefix, autorun: false, stalledInterval: 1000 });
+    void checker.startStalledCheckTimer();
+
+    await vi.waitFor(() => expect(hook.requests).toHaveLength(2), { timeout: 60_000, interval: 50 });
+    const sent = await waitForDelivery(app, id, (d) => d.status === 'sent');
+    expect(sent).toMatchObject({ attempts: 2, attemptStartedAt: null, lastError: null });
+    expect(await deliveriesOf(app, 'crash-hook')).toHaveLength(1);
+    expect(await app.alerts.listDeliveryIds(0)).toEqual([id]);
+    expect(hook.requests.map((r) => r.headers['webhook-id'])).toEqual([alert, alert]);
+    expect(hook.requests.every((r) => r.verified)).toBe(true);
+    expect(hook.requests[0]!.body.equals(hook.requests[1]!.body)).toBe(true);
+    const job = (await deliveryJob(app, id))!;
+    await vi.waitFor(async () => expect(await job.getState()).toBe('completed'), { timeout: 5_000, interval: 50 });
+    expect(second.stderr).toContain('the previous attempt was cut short');
+    await pause(500);
+    expect(hook.requests).toHaveLength(2);
+  });
+});

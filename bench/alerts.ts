@@ -7,6 +7,7 @@
 //   npx tsx bench/alerts.ts [--articles N]
 //
 // Uses a fresh key prefix and deletes its keys afterwards (SCAN + UNLINK on the prefix; never FLUSHDB).
+import { deleteKeys, quantile } from './support.js';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -74,28 +75,6 @@ function articleText(i: number, rnd: () => number): { title: string; text: strin
     `${sentence(14, 20)} ${sentence(12, 18)}`,
   ];
   return { title: `${place}: ${sentence(5, 8).slice(0, -1)} (${i})`, text: paragraphs.join('\n\n') };
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-async function deleteKeys(url: string, prefix: string): Promise<number> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 3 });
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
 }
 
 export async function benchAlerts(opts: { articles?: number; redisUrl?: string; timeoutMs?: number } = {}): Promise<AlertBenchFigures> {
@@ -212,7 +191,12 @@ export async function benchAlerts(opts: { articles?: number; redisUrl?: string; 
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     rmSync(dir, { recursive: true, force: true });
-    await deleteKeys(url, prefix);
+    const cleaner = new Redis(url, { maxRetriesPerRequest: 3 });
+    try {
+      await deleteKeys(cleaner, prefix);
+    } finally {
+      cleaner.disconnect();
+    }
   }
 }
 

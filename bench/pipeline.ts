@@ -28,31 +28,13 @@ import { readSeedFolder } from '../src/seed/documents.js';
 import { words } from '../src/text/arabic.js';
 import { DEFAULT_CORPUS_DIR, loadAntCorpus } from './dedup-corpus.js';
 import { runExtractionBench, type PageRow } from './extraction.js';
-import { deleteKeys, runFeedsBench, type FeedsBench, type PageTimes } from './feeds.js';
+import { benchAlerts } from './alerts.js';
+import { runFeedsBench, type FeedsBench, type PageTimes } from './feeds.js';
+import { deleteKeys, stats, table, type Stats } from './support.js';
 
 /** Generous for ~1,800 articles (they take seconds), short enough to keep the bench under its 4 minutes. */
 const PIPELINE_TIMEOUT_MS = 120_000;
 const MAX_LISTED = 10;
-
-interface Stats {
-  mean: number;
-  p50: number;
-  p95: number;
-}
-
-function stats(xs: readonly number[]): Stats {
-  if (xs.length === 0) return { mean: 0, p50: 0, p95: 0 };
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number): number => s[Math.ceil(p * s.length) - 1]!;
-  return { mean: s.reduce((a, b) => a + b, 0) / s.length, p50: q(0.5), p95: q(0.95) };
-}
-
-/** Left-aligned first column, right-aligned numbers, two spaces between columns. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  return all.map((r) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
-}
 
 const ms = (x: number): string => x.toFixed(3);
 
@@ -303,7 +285,7 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
     const msPerArticle = wallMs / Math.max(1, tagged);
     const c = app.config.settings.concurrency;
     console.log(`\n2. pipeline on Redis (${app.endpoint.url}, prefix ${prefix}, concurrency clean ${c.clean} / dedup ${c.dedup} / tag ${c.tag})`);
-    console.log(`  ${seeded.documents} documents -> ${tagged} articles tagged, ${seeded.failed} failed, in ${(wallMs / 1000).toFixed(2)} s (store + enqueue + 3 stages)`);
+    console.log(`  ${seeded.documents} documents -> ${tagged} articles through clean, dedup, tag and alert, ${seeded.failed} failed, in ${(wallMs / 1000).toFixed(2)} s (store + enqueue + stages)`);
     console.log(`  ${(tagged / (wallMs / 1000)).toFixed(1)} articles/s, ${ms(msPerArticle)} ms/article wall`);
     for (const o of seeded.outcomes.filter((x) => x.status === 'failed')) console.log(`  ✗ ${o.file}: ${o.error}`);
     console.log('  per job, from BullMQ timestamps (ms):');
@@ -354,9 +336,24 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
     const feeds = printFeeds(feedsBench);
     cleanups.push(feedsBench.cleanup);
 
-    // 6. Summary in ratios and per-item costs, comparable across machines and corpus sizes.
+    // 6. Alerts end to end: 1,000 articles each mentioning a milestone, to a local webhook receiver.
+    const alertFigures = await benchAlerts({ redisUrl: app.endpoint.url });
+    console.log(`\n6. alerts: ${alertFigures.articles} articles each mentioning a milestone -> ${alertFigures.alerts} alerts, ${alertFigures.delivered} webhooks received (${alertFigures.badRequests} bad or repeated, ${alertFigures.duplicates} merged as duplicates)`);
+    console.log(
+      table(
+        ['figure', 'value'],
+        [
+          ['latency article enqueued -> webhook received, median (ms)', alertFigures.latencyMs.median.toFixed(0)],
+          ['latency, p95 (ms)', alertFigures.latencyMs.p95.toFixed(0)],
+          ['deliveries/s', alertFigures.deliveriesPerSecond.toFixed(1)],
+          ['storing + enqueueing the articles (s)', alertFigures.enqueueSeconds.toFixed(1)],
+        ],
+      ),
+    );
+
+    // 7. Summary in ratios and per-item costs, comparable across machines and corpus sizes.
     const perK = (n: number): string => ((1000 * n) / Math.max(1, articles.length)).toFixed(1);
-    console.log('\n6. summary');
+    console.log('\n7. summary');
     console.log(
       table(
         ['figure', 'value'],
@@ -381,6 +378,8 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
           ['  share fetch / decode / clean', [feeds.fixtures.fetch, feeds.fixtures.decode, feeds.fixtures.clean].map((x) => `${((100 * x.mean) / feeds.fixtures.total.mean).toFixed(0)}%`).join(' / ')],
           ['fetch + extract, ms/page (feed site)', ms(feeds.feedSite.total.mean)],
           ['  extract / fetch', `${(feeds.feedSite.extract.mean / feeds.feedSite.fetch.mean).toFixed(1)}x`],
+          ['alert latency median / p95, ms', `${alertFigures.latencyMs.median.toFixed(0)} / ${alertFigures.latencyMs.p95.toFixed(0)}`],
+          ['deliveries/s (webhook, loopback)', alertFigures.deliveriesPerSecond.toFixed(1)],
         ],
       ),
     );

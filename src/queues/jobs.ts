@@ -5,12 +5,15 @@ import type { Stage } from './names.js';
 // Payloads carry ids; feed items, documents and articles live in the store.
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{3,80}$/, 'expected a marsad id');
 const configId = z.string().regex(KEBAB_ID, 'expected a feed or subscriber id');
+const slotAt = z.number().int().positive().optional();
 
 export const JOB_SCHEMAS = {
-  /** `force`: poll even when the feed is not due (marsad poll). `slot`: when a manual poll was asked for. */
-  poll: z.object({ feedId: configId, force: z.boolean().optional(), slot: z.number().int().nonnegative().optional() }).strict(),
-  /** `slotAt`: the host slot (ms) the pacer reserved for this job before it was delayed until then. */
-  fetch: z.object({ documentId: id, slotAt: z.number().int().positive().optional() }).strict(),
+  /**
+   * `force`: poll even when the feed is not due (marsad poll). `slot`: when a manual poll was asked for.
+   * `slotAt` (here and in fetch): the host slot (ms) the pacer reserved before the job was delayed until then.
+   */
+  poll: z.object({ feedId: configId, force: z.boolean().optional(), slot: z.number().int().nonnegative().optional(), slotAt }).strict(),
+  fetch: z.object({ documentId: id, slotAt }).strict(),
   clean: z.object({ documentId: id }).strict(),
   dedup: z.object({ articleId: id }).strict(),
   tag: z.object({ articleId: id }).strict(),

@@ -6,9 +6,7 @@ import type { JobData } from '../queues/jobs.js';
 import type { StageResult } from '../queues/pipeline.js';
 import type { StageDeps } from './deps.js';
 import type { JobControl } from './runtime.js';
-
-/** A job may go this early for its reserved slot: the delayed-job timer is not exact. */
-const SLOT_TOLERANCE_MS = 250;
+import { paceHost } from './pace.js';
 
 /**
  * Fetch stage: a feed item's page, politely (robots.txt, per-host pacing shared through Redis),
@@ -35,10 +33,7 @@ export async function handleFetch({ documentId, slotAt }: JobData<'fetch'>, deps
     if (verdict.reason === 'disallowed') await fail(`robots.txt of ${host} disallows it`);
     throw new Error(`robots.txt of ${host} is unreachable: trying again later`);
   }
-  if (slotAt === undefined || Date.now() < slotAt - SLOT_TOLERANCE_MS) {
-    const wait = await pacer.reserve(host, Math.max(config.settings.fetch.hostIntervalMs, verdict.crawlDelayMs ?? 0));
-    if (wait > 0) await job.delayUntil(Date.now() + wait, { slotAt: Date.now() + wait });
-  }
+  await paceHost(pacer, job, host, Math.max(config.settings.fetch.hostIntervalMs, verdict.crawlDelayMs ?? 0), slotAt);
 
   let response;
   try {

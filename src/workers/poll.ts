@@ -11,6 +11,7 @@ import type { JobData } from '../queues/jobs.js';
 import type { StageResult } from '../queues/pipeline.js';
 import type { JobControl } from './runtime.js';
 import type { StageDeps } from './deps.js';
+import { paceHost } from './pace.js';
 
 /**
  * Poll stage: conditional GET of a feed, parse, hand new items to fetch. Scheduler ticks come more
@@ -18,7 +19,7 @@ import type { StageDeps } from './deps.js';
  * poll is recorded in the feed's state (weighted failures, backoff, `failing`), which is what
  * operators see in `marsad feeds`; the next tick after the backoff tries again.
  */
-export async function handlePoll({ feedId, force }: JobData<'poll'>, deps: StageDeps, job: JobControl): Promise<StageResult> {
+export async function handlePoll({ feedId, force, slotAt }: JobData<'poll'>, deps: StageDeps, job: JobControl): Promise<StageResult> {
   const { store, config, http, pacer, log } = deps;
   const feed = config.feeds.find((f) => f.id === feedId);
   if (!feed) return { status: 'skipped', next: [], note: `feed ${feedId} is not in feeds.yaml any more` };
@@ -28,9 +29,7 @@ export async function handlePoll({ feedId, force }: JobData<'poll'>, deps: Stage
   if (!force && state.nextPollAt !== null && Date.parse(state.nextPollAt) > now.getTime()) {
     return { status: 'skipped', next: [], note: `not due before ${state.nextPollAt}` };
   }
-  const host = new URL(feed.url).host;
-  const wait = await pacer.reserve(host, config.settings.fetch.hostIntervalMs);
-  if (wait > 0) await job.delayUntil(Date.now() + wait);
+  await paceHost(pacer, job, new URL(feed.url).host, config.settings.fetch.hostIntervalMs, slotAt);
 
   try {
     const response = await http.get(feed.url, { headers: conditionalHeaders(state), expect: 'feed' });

@@ -42,34 +42,40 @@ export interface FeedReport {
   lastError: FeedState['lastError'];
 }
 
+/** Each feed of feeds.yaml with its state as the poll stage keeps it (`marsad feeds`, the dashboard). */
+export async function collectFeeds(app: App): Promise<FeedReport[]> {
+  const reports: FeedReport[] = [];
+  for (const feed of app.config.feeds) {
+    const stored = await app.store.getFeedState<FeedState>(feed.id);
+    const state = stored ?? initialFeedState(feedBounds(app.config.settings.feeds, feed));
+    reports.push({
+      id: feed.id,
+      name: feed.name,
+      url: feed.url,
+      language: feed.language,
+      verified: feed.verified,
+      status: stored ? state.status : 'never polled',
+      stale: state.stale,
+      lastPollAt: state.lastPollAt,
+      lastSuccessAt: state.lastSuccessAt,
+      nextPollAt: state.nextPollAt,
+      intervalSeconds: state.interval,
+      etag: state.etag,
+      lastModified: state.lastModified,
+      itemsSeen: state.itemsSeen,
+      failures: state.failures,
+      consecutiveFailures: state.consecutiveFailures,
+      lastError: state.lastError,
+    });
+  }
+  return reports;
+}
+
 /** `marsad feeds [--json]`: each feed's state as the poll stage keeps it. */
 export async function feedsCommand(opts: { json?: boolean }, ctx: CommandContext): Promise<number> {
   const app = await openApp({ log: ctx.log });
   try {
-    const reports: FeedReport[] = [];
-    for (const feed of app.config.feeds) {
-      const stored = await app.store.getFeedState<FeedState>(feed.id);
-      const state = stored ?? initialFeedState(feedBounds(app.config.settings.feeds, feed));
-      reports.push({
-        id: feed.id,
-        name: feed.name,
-        url: feed.url,
-        language: feed.language,
-        verified: feed.verified,
-        status: stored ? state.status : 'never polled',
-        stale: state.stale,
-        lastPollAt: state.lastPollAt,
-        lastSuccessAt: state.lastSuccessAt,
-        nextPollAt: state.nextPollAt,
-        intervalSeconds: state.interval,
-        etag: state.etag,
-        lastModified: state.lastModified,
-        itemsSeen: state.itemsSeen,
-        failures: state.failures,
-        consecutiveFailures: state.consecutiveFailures,
-        lastError: state.lastError,
-      });
-    }
+    const reports = await collectFeeds(app);
     if (opts.json) {
       ctx.out.write(JSON.stringify(reports, null, 2) + '\n');
       return 0;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MilestonesSchema, TaxonomySchema, crossCheck, type Milestones, type Taxonomy } from '../tagging/schema.js';
@@ -16,6 +16,38 @@ export interface Config {
   readonly feeds: readonly FeedConfig[];
   /** As config/subscribers.yaml defines them; workers read the registry in Redis, which syncs from these. */
   readonly subscribers: readonly SubscriberEntry[];
+  /** Dashboard tokens from the environment (never from a YAML file, which may be committed); null when unset. */
+  readonly dashboard: { readonly token: string | null; readonly readonlyToken: string | null };
+}
+
+/** Shorter tokens are guessable by anyone who can reach the port. */
+export const MIN_DASHBOARD_TOKEN_LENGTH = 16;
+
+/** `NAME` or the file named by `NAME_FILE` (Docker secrets), trimmed; null when neither is set. */
+function secretFromEnv(env: NodeJS.ProcessEnv, name: string, errors: ConfigError[]): string | null {
+  // An empty variable counts as unset (compose files pass `${VAR:-}` through).
+  const direct = env[name] || undefined;
+  const file = env[`${name}_FILE`] || undefined;
+  if (direct !== undefined && file !== undefined) {
+    errors.push(new ConfigError(name, [`set ${name} or ${name}_FILE, not both`]));
+    return null;
+  }
+  let value: string;
+  if (file !== undefined) {
+    try {
+      value = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      errors.push(new ConfigError(`${name}_FILE`, [`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`]));
+      return null;
+    }
+  } else if (direct !== undefined) value = direct.trim();
+  else return null;
+  if (value.length < MIN_DASHBOARD_TOKEN_LENGTH) {
+    // The value itself is never quoted back: messages end up in logs.
+    errors.push(new ConfigError(file !== undefined ? `${name}_FILE` : name, [`must be at least ${MIN_DASHBOARD_TOKEN_LENGTH} characters (e.g. $(openssl rand -hex 24))`]));
+    return null;
+  }
+  return value;
 }
 
 /** The repository's own config/ folder: the default when MARSAD_CONFIG_DIR is not set. */
@@ -86,7 +118,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = crossCheckSubscribers(subscribers, ids, subscribersFile);
     if (problems.length > 0) errors.push(new ConfigError(subscribersFile, problems));
   }
+  const token = secretFromEnv(env, 'MARSAD_DASHBOARD_TOKEN', errors);
+  const readonlyToken = secretFromEnv(env, 'MARSAD_DASHBOARD_READONLY_TOKEN', errors);
+  if (readonlyToken !== null && token === null && errors.length === 0) {
+    errors.push(new ConfigError('MARSAD_DASHBOARD_READONLY_TOKEN', ['a read-only token needs MARSAD_DASHBOARD_TOKEN (the operator token) too']));
+  }
+  if (readonlyToken !== null && readonlyToken === token) {
+    errors.push(new ConfigError('MARSAD_DASHBOARD_READONLY_TOKEN', ['must differ from MARSAD_DASHBOARD_TOKEN']));
+  }
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw ConfigError.combine(errors);
-  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, feeds: feeds!, subscribers });
+  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, feeds: feeds!, subscribers, dashboard: { token, readonlyToken } });
 }

@@ -1,8 +1,15 @@
 import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { verifyUnsubscribeToken } from '../alerts/unsubscribe.js';
+import { STAGES } from '../queues/names.js';
 import { SubscriberError } from '../subscribers/registry.js';
+import { errorResponse, registerApi } from './api.js';
+import { registerAuth } from './auth.js';
+import { registerMetrics } from './metrics.js';
+import { collectQueues, STUCK_AFTER_MS } from './overview.js';
+import { registerPages } from './pages.js';
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -18,23 +25,78 @@ function page(title: string, body: string): string {
 }
 
 /**
- * marsad's HTTP server: health for orchestrators and the one-click unsubscribe endpoint that alert
- * emails link to (RFC 8058: a POST with `List-Unsubscribe=One-Click`; a GET shows a confirm button,
- * because mail scanners follow links and must not unsubscribe anyone).
+ * Why marsad is not ready, from the shared Redis: unreachable, an eviction policy that can drop queue
+ * keys, a stage queue with no worker in any process, or a queue whose oldest waiting job is older than
+ * STUCK_AFTER_MS. A Redis that forbids CONFIG (managed services) reports "unknown" and stays ready.
+ */
+export async function readiness(app: App): Promise<{ ready: boolean; reasons: string[]; maxmemoryPolicy: string }> {
+  try {
+    await app.redis.ping();
+  } catch (err) {
+    return { ready: false, reasons: [`Redis: ${(err as Error).message}`], maxmemoryPolicy: 'unknown' };
+  }
+  const reasons: string[] = [];
+  let maxmemoryPolicy = 'unknown';
+  try {
+    [, maxmemoryPolicy] = (await app.redis.config('GET', 'maxmemory-policy')) as [string, string];
+  } catch {
+    // CONFIG forbidden: nothing to check.
+  }
+  if (maxmemoryPolicy !== 'unknown' && maxmemoryPolicy !== 'noeviction') reasons.push(`Redis maxmemory-policy is ${maxmemoryPolicy}, not noeviction: queue keys may be evicted`);
+  const queues = await collectQueues(app);
+  for (const stage of STAGES) {
+    const q = queues[stage];
+    const waiting = q.waiting + q.prioritized;
+    if (q.workers === 0) reasons.push(`queue ${stage}: no worker attached${waiting > 0 ? ` and ${waiting} jobs waiting` : ''}`);
+    else if (q.oldestWaitingSeconds !== null && q.oldestWaitingSeconds * 1000 > STUCK_AFTER_MS) reasons.push(`queue ${stage}: a job has waited ${Math.round(q.oldestWaitingSeconds / 60)} min`);
+  }
+  return { ready: reasons.length === 0, reasons, maxmemoryPolicy };
+}
+
+/**
+ * marsad's HTTP server: the dashboard pages, the JSON API under /api/, /metrics, health for
+ * orchestrators, and the one-click unsubscribe endpoint that alert emails link to (RFC 8058: a POST with
+ * `List-Unsubscribe=One-Click`; a GET shows a confirm button, because mail scanners follow links and must
+ * not unsubscribe anyone). Auth: see auth.ts; it refuses to start on a non-loopback host without a token.
  */
 export async function createServer(app: App): Promise<FastifyInstance> {
-  const server = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  const server = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   await server.register(formbody);
+  await server.register(helmet, {
+    // Nonces (reply.cspNonce) let the pages carry their own inline script and style and nothing injected.
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // Operators often reach the dashboard over plain HTTP on a private network: no HSTS, no upgrades.
+    strictTransportSecurity: false,
+  });
+  const ctx = await registerAuth(server, app);
   const key = app.unsubscribeKey;
+
+  server.setErrorHandler((err, request, reply) => {
+    const known = errorResponse(err);
+    if (known) return reply.code(known.statusCode).send(known.body);
+    app.log.error({ err: (err as Error).message, method: request.method, url: request.url.split('?')[0] }, 'http request failed');
+    return reply.code(500).send({ error: 'internal error', details: [] });
+  });
+  server.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not found', details: [`no route ${request.method} ${request.url.split('?')[0]}`] }));
 
   server.get('/healthz', async () => ({ status: 'ok' }));
   server.get('/readyz', async (_req, reply) => {
-    try {
-      await app.redis.ping();
-      return { status: 'ready' };
-    } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', reason: `Redis: ${(err as Error).message}` });
-    }
+    const { ready, reasons, maxmemoryPolicy } = await readiness(app);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', reasons, maxmemoryPolicy });
   });
 
   server.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
@@ -62,5 +124,8 @@ export async function createServer(app: App): Promise<FastifyInstance> {
     return page('تم إلغاء الاشتراك', '<p>You will receive no more alerts. / لن تصلك تنبيهات أخرى.</p>');
   });
 
+  await registerApi(server, ctx);
+  await registerMetrics(server, ctx);
+  await registerPages(server, ctx);
   return server;
 }

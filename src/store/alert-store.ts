@@ -37,6 +37,10 @@ export class AlertStore {
     return this.redis.zrevrange(this.k.alerts, 0, limit > 0 ? limit - 1 : -1);
   }
 
+  async countAlerts(): Promise<number> {
+    return this.redis.zcard(this.k.alerts);
+  }
+
   /** The stream key, for consumers that follow alerts (XREAD). */
   get streamKey(): string {
     return this.k.alertStream;
@@ -70,6 +74,15 @@ export class AlertStore {
 
   async listDeliveryIds(limit: number, only?: 'dead'): Promise<string[]> {
     return this.redis.zrevrange(only === 'dead' ? this.k.deadDeliveries : this.k.deliveries, 0, limit > 0 ? limit - 1 : -1);
+  }
+
+  async countDeliveries(only?: 'dead'): Promise<number> {
+    return this.redis.zcard(only === 'dead' ? this.k.deadDeliveries : this.k.deliveries);
+  }
+
+  /** Delivery ids, newest first, from the `offset`-th on (for reading the log in pages). */
+  async listDeliveryIdsFrom(offset: number, count: number): Promise<string[]> {
+    return this.redis.zrevrange(this.k.deliveries, offset, offset + count - 1);
   }
 
   /** Keeps an alert for a digest subscriber until its next digest. */

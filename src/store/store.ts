@@ -125,21 +125,61 @@ export class Store {
     return this.redis.zcard(this.k.articles);
   }
 
-  /** Article ids, newest first, optionally only those tagged with every given base/topic/milestone. */
-  async listArticleIds(filter: { base?: string; topic?: string; milestone?: string }, limit: number): Promise<string[]> {
+  /**
+   * Article ids, newest first, optionally only those tagged with every given base/topic/milestone,
+   * and only those older than `beforeSeq` when given (the next page of a listing).
+   */
+  /**
+   * The lowest seq of the articles first seen at or after `since` (ms); Infinity when none. Seqs are
+   * given in first-seen order, so a binary search over the listing reads about log2(n) articles.
+   */
+  async firstSeqSince(since: number): Promise<number> {
+    const total = await this.redis.zcard(this.k.articles);
+    let lo = 0;
+    let hi = total;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const [id] = await this.redis.zrange(this.k.articles, String(mid), String(mid));
+      const article = id ? await this.getArticle(id) : null;
+      if (article && Date.parse(article.firstSeen) >= since) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo >= total) return Infinity;
+    const [, score] = await this.redis.zrange(this.k.articles, String(lo), String(lo), 'WITHSCORES');
+    return Number(score);
+  }
+
+  /** Ids in a tag index from `minSeq` on, and which of them are reprints (read from the link hash, not the articles). */
+  async indexSince(kind: IndexKind, id: string, minSeq: number): Promise<{ ids: string[]; reprints: number }> {
+    if (!Number.isFinite(minSeq)) return { ids: [], reprints: 0 };
+    const ids = await this.redis.zrangebyscore(this.k.index(kind, id), minSeq, '+inf');
+    let reprints = 0;
+    for (let i = 0; i < ids.length; i += 1000) {
+      const links = await this.redis.hmget(this.k.duplicateOf, ...ids.slice(i, i + 1000));
+      reprints += links.filter((l) => l !== null).length;
+    }
+    return { ids, reprints };
+  }
+
+  async listArticleIds(filter: { base?: string; topic?: string; milestone?: string }, limit: number, beforeSeq?: number): Promise<string[]> {
     const sets = [
       filter.base && this.k.index('base', filter.base),
       filter.topic && this.k.index('topic', filter.topic),
       filter.milestone && this.k.index('milestone', filter.milestone),
     ].filter((s): s is string => Boolean(s));
-    const stop = limit > 0 ? limit - 1 : -1;
-    if (sets.length === 0) return this.redis.zrevrange(this.k.articles, 0, stop);
-    if (sets.length === 1) return this.redis.zrevrange(sets[0]!, 0, stop);
+    const newest = (key: string, count: number) =>
+      beforeSeq === undefined
+        ? this.redis.zrevrange(key, 0, count > 0 ? count - 1 : -1)
+        : count > 0
+          ? this.redis.zrevrangebyscore(key, `(${beforeSeq}`, '-inf', 'LIMIT', 0, count)
+          : this.redis.zrevrangebyscore(key, `(${beforeSeq}`, '-inf');
+    if (sets.length === 0) return newest(this.k.articles, limit);
+    if (sets.length === 1) return newest(sets[0]!, limit);
     // Intersect by reading the smallest index and checking membership in the others.
     const cards = await Promise.all(sets.map((s) => this.redis.zcard(s)));
     const order = sets.map((s, i) => [s, cards[i]!] as const).sort((a, b) => a[1] - b[1]);
     const [smallest, ...rest] = order.map(([s]) => s);
-    const candidates = await this.redis.zrevrange(smallest!, 0, -1);
+    const candidates = await newest(smallest!, 0);
     const out: string[] = [];
     for (const id of candidates) {
       const scores = await Promise.all(rest.map((s) => this.redis.zscore(s, id)));

@@ -63,5 +63,8 @@ it('refuses a forged or damaged token', async () => {
 
 it('answers health checks', async () => {
   expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
-  expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
+  // No worker serves this test's queues: /readyz says so (tests/integration/metrics-readyz.test.ts covers it).
+  const ready = await fetch(`${base}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(await ready.json()).toMatchObject({ status: 'unavailable', reasons: expect.arrayContaining(['queue clean: no worker attached']) });
 });

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { apiSchemas } from './api.js';
+
+type Schemas = ReturnType<typeof apiSchemas>;
+type JsonSchema = Record<string, unknown>;
+
+/** JSON Schema of what a client sends (zod's input side: before defaults and transforms). */
+function jsonSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  return rest;
+}
+
+/** An object schema's properties as OpenAPI parameters `in` the query or the path. */
+function parameters(schema: z.ZodType, where: 'query' | 'path'): JsonSchema[] {
+  const json = jsonSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    ...(typeof s.description === 'string' ? { description: s.description } : {}),
+    schema: s,
+  }));
+}
+
+const json = (schema: JsonSchema, description: string) => ({ description, content: { 'application/json': { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [String(c), json(ref('Error'), { 400: 'invalid input', 401: 'no valid token or session', 403: 'the read-only role, or a missing CSRF token', 404: 'not found', 409: 'conflict' }[c] ?? 'error')]),
+  );
+const anyObject = { type: 'object', additionalProperties: true };
+const list = (items: JsonSchema) => ({ type: 'array', items });
+
+/**
+ * The OpenAPI 3.1 document of `/api/`, served at `/api/openapi.json`. Inputs come from the zod schemas the
+ * routes validate with; the larger outputs are described by reference to the README's JSON contracts.
+ */
+export function buildOpenApi(s: Schemas): JsonSchema {
+  const read = (summary: string, ok: JsonSchema, extra: JsonSchema = {}, errs: number[] = []) => ({ get: { summary, ...extra, responses: { 200: json(ok, 'OK'), ...errors(401, ...errs) } } });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'marsad API',
+      version: '1',
+      description:
+        'Status, queues, feeds, articles, milestones, alerts, deliveries and subscribers of marsad. Every route needs the operator or the read-only token (Authorization: Bearer TOKEN), or the session cookie of POST /login. Writes need the operator role; with the cookie they also need the CSRF token of GET /api/csrf in the x-csrf-token header.',
+    },
+    security: [{ bearer: [] }, { session: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'MARSAD_DASHBOARD_TOKEN (operator) or MARSAD_DASHBOARD_READONLY_TOKEN (reader)' },
+        session: { type: 'apiKey', in: 'cookie', name: 'marsad_session', description: 'set by POST /login' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error', 'details'],
+          properties: { error: { type: 'string' }, details: { type: 'array', items: {}, description: 'for invalid input: [{path, message}]' } },
+        },
+        ArticleSummary: {
+          type: 'object',
+          properties: {
+            ...Object.fromEntries(['id', 'title', 'source', 'url', 'published', 'language', 'duplicateOf', 'firstSeen', 'stage'].map((k) => [k, { type: ['string', 'null'] }])),
+            ...Object.fromEntries(['bases', 'topics', 'milestones'].map((k) => [k, list({ type: 'string' })])),
+            baseline: { type: 'boolean' },
+          },
+        },
+        Article: { ...anyObject, description: 'the article JSON of the README (marsad articles --json), with alsoReportedBy' },
+        Subscriber: { ...anyObject, description: 'a subscriber as in subscribers.yaml, webhook secret masked (whsec_…abcd)' },
+        Delivery: { ...anyObject, description: 'id, subscriberId, channel, alertIds, digest, status, attempts, lastError, lastResponse, createdAt, updatedAt, sentAt' },
+      },
+    },
+    paths: {
+      '/api/status': read('marsad status, with feeds by status, the alert count and deliveries by status', anyObject),
+      '/api/queues': read('per queue: waiting, prioritized, active, delayed, completed, failed, workers, oldestWaitingSeconds', anyObject),
+      '/api/feeds': read('each feed of feeds.yaml with its poll state', list(anyObject)),
+      '/api/articles': read(
+        'articles, newest first, filtered; pass nextCursor back as cursor for the next page (null: no more)',
+        { type: 'object', required: ['items', 'nextCursor'], properties: { items: list(ref('ArticleSummary')), nextCursor: { type: ['string', 'null'] } } },
+        { parameters: parameters(s.articlesQuery, 'query') },
+        [400],
+      ),
+      '/api/articles/{id}': read('one article with its clean text, tags with evidence and alsoReportedBy', ref('Article'), { parameters: parameters(s.articleParams, 'path') }, [400, 404]),
+      '/api/milestones': read('each milestone: due date, bases, latest mentions (article, outlet, date, evidence), reports in the last 7 days', list(anyObject)),
+      '/api/alerts': read('the alert log, newest first, with each story\'s reprints', list(anyObject), { parameters: parameters(s.listQuery, 'query') }, [400]),
+      '/api/deliveries': read('delivery records, newest first', list(ref('Delivery')), { parameters: parameters(s.deliveriesQuery, 'query') }, [400]),
+      '/api/deliveries/{id}/retry': {
+        post: {
+          summary: 'put a dead or failed delivery back on the queue (operator)',
+          parameters: parameters(s.deliveryParams, 'path'),
+          responses: { 200: json({ type: 'object', properties: { id: { type: 'string' }, status: { const: 'queued' }, message: { type: 'string' } } }, 'queued again'), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      '/api/subscribers': {
+        ...read('every subscriber, secrets masked', list(ref('Subscriber'))),
+        post: {
+          summary: 'add a subscriber (operator); a generated webhook secret is returned this once',
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(s.subscriberBody) } } },
+          responses: {
+            201: json({ type: 'object', required: ['subscriber'], properties: { subscriber: ref('Subscriber'), secret: { type: 'string' } } }, 'added'),
+            ...errors(400, 401, 403, 409),
+          },
+        },
+      },
+      '/api/subscribers/{id}': {
+        ...read('one subscriber, secret masked', ref('Subscriber'), { parameters: parameters(s.subscriberParams, 'path') }, [404]),
+        delete: {
+          summary: 'remove a subscriber added through the CLI or the API (operator); those of subscribers.yaml are removed there',
+          parameters: parameters(s.subscriberParams, 'path'),
+          responses: { 204: { description: 'removed' }, ...errors(401, 403, 404, 409) },
+        },
+      },
+      '/api/csrf': read('a CSRF token for cookie sessions (send it as x-csrf-token)', { type: 'object', properties: { token: { type: 'string' } } }),
+      '/api/openapi.json': read('this document', anyObject),
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Delivery } from '../alerts/model.js';
+import type { App } from '../app.js';
+import { retryDelivery } from '../cli/alerts.js';
+import { collectFeeds } from '../cli/feeds.js';
+import { collectStatus } from '../cli/status.js';
+import type { Article } from '../model.js';
+import { STAGES } from '../queues/names.js';
+import { registerBullBoard } from './bull-board.js';
+import type { ServerContext } from './context.js';
+import { EventHub, registerEvents } from './events.js';
+import { collectMilestones, collectQueues } from './overview.js';
+import { articlePage, notFoundPage } from './views/article.js';
+import type { LayoutOptions } from './views/html.js';
+import { DASHBOARD_SCRIPT } from './views/script.js';
+import { alertRow, statusPage, type ArticleFilters, type QueueView, type StatusView } from './views/status.js';
+
+/** Rows of each list on the status page: it never reads more than these (plus the filter scan). */
+const LATEST_ARTICLES = 50;
+const LATEST_ALERTS = 20;
+const LATEST_DELIVERIES = 20;
+/** Language and outlet are not indexed: their filters look through this many of the newest (index-filtered) articles. */
+const FILTER_SCAN = 300;
+const MINUTE = 60_000;
+
+const ARTICLE_ID = /^[0-9a-f]{16}$/;
+const DELIVERY_ID = /^dl-[0-9a-f]{16}$/;
+
+const HTML = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+
+/** The CSP nonces @fastify/helmet puts on the reply when the server's CSP uses them. */
+function nonceOf(reply: FastifyReply): LayoutOptions['nonce'] {
+  return (reply as { cspNonce?: LayoutOptions['nonce'] }).cspNonce;
+}
+
+/** @fastify/csrf-protection's token for the replay forms, when the server has it. */
+async function csrfOf(reply: FastifyReply): Promise<string | null> {
+  const generate = (reply as { generateCsrf?: () => string | Promise<string> }).generateCsrf;
+  return typeof generate === 'function' ? await generate.call(reply) : null;
+}
+
+/**
+ * Jobs completed per minute over the last hour, from the completed set (scored by finishedOn) that
+ * BullMQ keeps per queue within its retention bound: one ZCOUNT per minute, one round trip in all.
+ */
+async function completedPerMinute(app: App, now: number): Promise<number[][]> {
+  const pipe = app.redis.pipeline();
+  for (const stage of STAGES) {
+    const key = app.queues[stage].keys.completed!;
+    for (let i = 59; i >= 0; i--) pipe.zcount(key, now - (i + 1) * MINUTE, i === 0 ? '+inf' : `(${now - i * MINUTE}`);
+  }
+  const counts = ((await pipe.exec()) ?? []).map(([err, n]) => (err ? 0 : Number(n)));
+  return STAGES.map((_, s) => counts.slice(s * 60, s * 60 + 60));
+}
+
+function filtersOf(app: App, query: Record<string, string | undefined>): ArticleFilters {
+  const known = (value: string | undefined, ids: readonly string[]) => (value && ids.includes(value) ? value : undefined);
+  const { taxonomy, milestones } = app.config;
+  return {
+    base: known(query.base, taxonomy.bases.map((b) => b.id)),
+    topic: known(query.topic, taxonomy.topics.map((t) => t.id)),
+    milestone: known(query.milestone, milestones.milestones.map((m) => m.id)),
+    language: known(query.language, ['ar', 'en', 'und']),
+    outlet: query.outlet?.trim().slice(0, 100) || undefined,
+  };
+}
+
+/** The newest articles matching the filters: the tag indexes first, then language/outlet over a bounded scan. */
+async function latestArticles(app: App, f: ArticleFilters): Promise<{ articles: Article[]; scanLimit: number | null }> {
+  const byIndex = { base: f.base, topic: f.topic, milestone: f.milestone };
+  if (!f.language && !f.outlet) return { articles: await app.store.getArticles(await app.store.listArticleIds(byIndex, LATEST_ARTICLES)), scanLimit: null };
+  const ids = await app.store.listArticleIds(byIndex, FILTER_SCAN);
+  const outlet = f.outlet?.toLowerCase();
+  const articles = (await app.store.getArticles(ids)).filter((a) => (!f.language || a.language === f.language) && (!outlet || (a.source ?? '').toLowerCase().includes(outlet)));
+  return { articles: articles.slice(0, LATEST_ARTICLES), scanLimit: ids.length === FILTER_SCAN ? FILTER_SCAN : null };
+}
+
+/** The latest deliveries, with the dead ones (the ones to replay) even when older. */
+async function recentDeliveries(app: App): Promise<Delivery[]> {
+  const [latest, dead] = await Promise.all([app.alerts.listDeliveryIds(LATEST_DELIVERIES), app.alerts.listDeliveryIds(LATEST_DELIVERIES, 'dead')]);
+  const deliveries = await app.alerts.getDeliveries([...new Set([...latest, ...dead])]);
+  return deliveries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+}
+
+async function collectStatusView(app: App, query: Record<string, string | undefined>, now = Date.now()): Promise<Omit<StatusView, 'canReplay' | 'csrfToken' | 'flash'>> {
+  const filters = filtersOf(app, query);
+  const status = await collectStatus(app);
+  const [queues, perMinute, feeds, milestones, latest, alerts, deliveries] = await Promise.all([
+    collectQueues(app, status),
+    completedPerMinute(app, now),
+    collectFeeds(app),
+    collectMilestones(app, 3, now),
+    latestArticles(app, filters),
+    app.alerts.listAlertIds(LATEST_ALERTS).then((ids) => app.alerts.getAlerts(ids)),
+    recentDeliveries(app),
+  ]);
+  const { taxonomy } = app.config;
+  return {
+    queues: STAGES.map((stage, i): QueueView => ({ ...queues[stage], stage, perMinute: perMinute[i]! })),
+    feeds,
+    milestones,
+    articles: latest.articles,
+    scanLimit: latest.scanLimit,
+    filters,
+    choices: {
+      bases: taxonomy.bases.map((b) => ({ id: b.id, name: `${b.name.en} · ${b.name.ar}` })),
+      topics: taxonomy.topics.map((t) => ({ id: t.id, name: `${t.name.en} · ${t.name.ar}` })),
+      milestones: app.config.milestones.milestones.map((m) => ({ id: m.id, name: `${m.id} (due ${m.due})` })),
+    },
+    totals: { articles: status.articles, duplicates: status.duplicates },
+    alerts,
+    deliveries,
+    generatedAt: new Date(now).toISOString(),
+  };
+}
+
+/**
+ * The dashboard's pages: the status page at `/`, article pages, the replay button's route, the
+ * page script, live updates at `/events` and bull-board at `/queues`. Behind the auth hook of
+ * server.ts like everything else; the replay route needs the operator role (and the CSRF token).
+ */
+export async function registerPages(server: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const { app } = ctx;
+
+  server.get('/assets/dashboard.js', async (_request, reply) =>
+    reply.headers({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).send(DASHBOARD_SCRIPT),
+  );
+
+  server.get<{ Querystring: Record<string, string | undefined> }>('/', async (request, reply) => {
+    const data = await collectStatusView(app, request.query);
+    const replayed = request.query.replayed && DELIVERY_ID.test(request.query.replayed) ? await app.alerts.getDelivery(request.query.replayed) : null;
+    const view: StatusView = {
+      ...data,
+      canReplay: request.role === 'operator',
+      csrfToken: request.role === 'operator' ? await csrfOf(reply) : null,
+      flash: replayed ? `replay of ${replayed.id} requested: it is ${replayed.status} now (attempts ${replayed.attempts})` : null,
+    };
+    return reply.headers(HTML).send(statusPage(view, { nonce: nonceOf(reply), scripts: ['/assets/dashboard.js'] }));
+  });
+
+  server.get<{ Params: { id: string } }>('/articles/:id', async (request, reply) => {
+    const article = ARTICLE_ID.test(request.params.id) ? await app.store.readArticle(request.params.id) : null;
+    if (!article) return reply.code(404).headers(HTML).send(notFoundPage(`no article ${request.params.id}`, { nonce: nonceOf(reply) }));
+    return reply.headers(HTML).send(articlePage(article, { nonce: nonceOf(reply) }));
+  });
+
+  server.post<{ Params: { id: string } }>('/deliveries/:id/replay', { preHandler: ctx.requireOperator }, async (request, reply) => {
+    const { id } = request.params;
+    if (!DELIVERY_ID.test(id)) return reply.code(400).send({ error: 'bad request', details: ['expected a delivery id (dl- and 16 hex digits)'] });
+    const message = await retryDelivery(app, id);
+    app.log.info({ delivery_id: id, result: message }, 'delivery replay requested from the dashboard');
+    return reply.redirect(`/?replayed=${encodeURIComponent(id)}#deliveries`, 303);
+  });
+
+  registerEvents(server, new EventHub(app, alertRow));
+  await registerBullBoard(server, app);
+}

@@ -1,0 +1,280 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Delivery } from '../../src/alerts/model.js';
+import { waitThroughPipeline } from '../../src/cli/wait.js';
+import type { Article } from '../../src/model.js';
+import { DOCUMENT_STAGES } from '../../src/queues/names.js';
+import { articleHighlights } from '../../src/server/views/article.js';
+import { enqueueDocument, liveDocument, startDashboard, type Dashboard } from '../support/browser.js';
+
+let d: Dashboard;
+
+beforeAll(async () => {
+  d = await startDashboard('dashboard-pages');
+}, 60_000);
+
+afterAll(async () => {
+  await d?.close();
+});
+
+const get = (path: string, token = d.token, init: RequestInit = {}) => fetch(`${d.base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+
+function unescape(html: string): string {
+  return html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+describe('status page', () => {
+  it('shows every queue with its counts, the seeded articles and the milestones', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    for (const stage of ['poll', 'fetch', 'clean', 'dedup', 'tag', 'alert', 'digest', 'deliver']) expect(html).toContain(`data-queue="${stage}"`);
+    const completed = Number(/data-count="clean:completed">(\d+)</.exec(html)?.[1]);
+    expect(completed).toBeGreaterThanOrEqual(5);
+    // Throughput over the last 1/15/60 min: the seeds' five clean jobs just finished.
+    expect(html).toContain('data-throughput="clean">5 / 5 / 5<');
+    expect(html).toMatch(/<svg class="spark"/);
+    const ids = await d.app.store.listArticleIds({}, 0);
+    for (const id of ids) expect(html).toContain(`href="/articles/${id}"`);
+    for (const m of d.app.config.milestones.milestones) expect(html).toContain(`data-milestone="${m.id}"`);
+    // The status page links its script, which the CSP allows ('self'), and no inline script.
+    expect(html).toContain('<script src="/assets/dashboard.js"');
+    expect(html).not.toMatch(/<script(?![^>]*src=)[^>]*>/);
+  });
+
+  it('marks Arabic content right to left', async () => {
+    const html = await (await get('/')).text();
+    const articles = await d.app.store.getArticles(await d.app.store.listArticleIds({}, 0));
+    const titled = articles.filter((a) => a.language === 'ar' && a.title);
+    expect(titled.length).toBeGreaterThan(0);
+    for (const a of titled) expect(html).toContain(`<a href="/articles/${a.id}" lang="ar" dir="rtl">`);
+    for (const m of d.app.config.milestones.milestones) expect(html).toContain(`<div lang="ar" dir="rtl">${m.title.ar}</div>`);
+  });
+
+  it('filters articles by milestone, language and outlet from the query string', async () => {
+    const all = await d.app.store.getArticles(await d.app.store.listArticleIds({}, 0));
+    const withMilestone = all.filter((a) => a.milestones.some((m) => m.id === 'ain-al-asad-exit'));
+    const section = (html: string) => html.slice(html.indexOf('id="articles"'), html.indexOf('id="alerts"'));
+    const byMilestone = section(await (await get('/?milestone=ain-al-asad-exit')).text());
+    expect((byMilestone.match(/data-article="/g) ?? []).length).toBe(withMilestone.length);
+    const byOutlet = section(await (await get(`/?outlet=${encodeURIComponent('erem')}`)).text());
+    expect((byOutlet.match(/data-article="/g) ?? []).length).toBe(all.filter((a) => a.source === 'Erem News').length);
+    const english = section(await (await get('/?language=en')).text());
+    expect(english).toContain('no articles match');
+  });
+});
+
+describe('article page', () => {
+  it('shows the clean text with every tag and milestone match highlighted at its offsets', async () => {
+    const [article] = (await d.app.store.getArticles(await d.app.store.listArticleIds({ milestone: 'ain-al-asad-exit' }, 1))) as Article[];
+    const res = await get(`/articles/${article!.id}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const text = /<div class="text" lang="ar" dir="rtl">([\s\S]*?)<\/div>/.exec(html)?.[1];
+    expect(text).toBeDefined();
+    // Without the marks it is the article's text, character for character.
+    expect(unescape(text!.replace(/<\/?mark[^>]*>/g, ''))).toBe(article!.text);
+    // Each mark starts and ends where a match does (overlapping matches share one mark).
+    const spans = articleHighlights(article!);
+    let at = 0;
+    const marks: { start: number; end: number }[] = [];
+    for (const part of text!.split(/(<mark[^>]*>[\s\S]*?<\/mark>)/)) {
+      const inner = /^<mark[^>]*>([\s\S]*)<\/mark>$/.exec(part);
+      const plain = unescape(inner ? inner[1]! : part);
+      if (inner) marks.push({ start: at, end: at + plain.length });
+      at += plain.length;
+    }
+    expect(marks.length).toBeGreaterThan(0);
+    for (const m of marks) {
+      expect(spans.some((s) => s.start === m.start)).toBe(true);
+      expect(spans.some((s) => s.end === m.end)).toBe(true);
+    }
+    for (const s of spans) expect(marks.some((m) => m.start <= s.start && s.end <= m.end)).toBe(true);
+    expect(html).toContain('data-tag="milestone:ain-al-asad-exit"');
+  });
+
+  it('lists the reprints of an original ("also reported by") and links a reprint to it', async () => {
+    // Another outlet reprints a seed word for word.
+    const [originalId] = await d.app.store.listArticleIds({ milestone: 'ain-al-asad-exit' }, 1);
+    const seed = (await d.app.store.getDocument(originalId!))!;
+    const copy = { ...seed, id: 'abcdefabcdef0001', url: 'https://reprints.example.org/story', source: 'Reprint Agency', origin: { kind: 'seed' as const, file: 'reprint.txt' } };
+    await enqueueDocument(d.app, copy);
+    const waited = await waitThroughPipeline(d.app, [copy.id], DOCUMENT_STAGES, { timeoutMs: 20_000 });
+    expect(waited.get(copy.id)).toBeNull();
+    const reprint = (await d.app.store.getArticle(copy.id))!;
+    expect(reprint.duplicateOf).toBe(originalId);
+    const reprintHtml = await (await get(`/articles/${reprint!.id}`)).text();
+    expect(reprintHtml).toContain(`href="/articles/${reprint!.duplicateOf}"`);
+    const originalHtml = await (await get(`/articles/${reprint!.duplicateOf}`)).text();
+    expect(originalHtml.slice(originalHtml.indexOf('Also reported by'))).toContain(`href="/articles/${reprint!.id}"`);
+  });
+
+  it('answers 404 for an unknown article', async () => {
+    expect((await get('/articles/0000000000000000')).status).toBe(404);
+    expect((await get('/articles/not-an-id')).status).toBe(404);
+  });
+});
+
+it('escapes what articles, outlets and alerts say', async () => {
+  const [first] = await d.app.store.getArticles(await d.app.store.listArticleIds({ milestone: 'ain-al-asad-exit' }, 1));
+  const evil: Article = {
+    ...first!,
+    id: 'eeeeeeeeeeeeeeee',
+    title: '<script>alert(1)</script>',
+    source: '"><img src=x onerror=alert(2)>',
+    text: `${first!.text}\n\n<b>bold</b> & more`,
+    seq: await d.app.store.nextSeq(),
+    duplicateOf: null,
+  };
+  await d.app.store.saveArticle(evil, null);
+  for (const path of ['/', `/articles/${evil.id}`]) {
+    const html = await (await get(path)).text();
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('<img src=x');
+    if (path !== '/') expect(html).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; more');
+  }
+});
+
+describe('deliveries', () => {
+  const dead: Delivery = {
+    id: 'dl-00000000000000d1',
+    subscriberId: 'desk',
+    channel: 'webhook',
+    alertIds: ['al-0000000000000001'],
+    digest: null,
+    status: 'dead',
+    attempts: 5,
+    attemptStartedAt: null,
+    lastError: 'HTTP 500 <from the receiver>',
+    lastResponse: null,
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+    sentAt: null,
+  };
+
+  beforeAll(async () => {
+    await d.app.alerts.createDelivery(dead);
+    await d.app.alerts.updateDelivery(dead);
+  });
+
+  it('shows a replay button to operators only, with the CSRF token', async () => {
+    const operator = await (await get('/')).text();
+    expect(operator).toContain(`action="/deliveries/${dead.id}/replay"`);
+    expect(operator).toMatch(/name="_csrf" value="[^"]+"/);
+    expect(operator).toContain('HTTP 500 &lt;from the receiver&gt;');
+    const reader = await (await get('/', d.readerToken)).text();
+    expect(reader).toContain(`data-delivery="${dead.id}"`);
+    expect(reader).not.toContain(`action="/deliveries/${dead.id}/replay"`);
+  });
+
+  it('replays a dead delivery for an operator, refuses a reader', async () => {
+    const post = (token: string) => get(`/deliveries/${dead.id}/replay`, token, { method: 'POST', redirect: 'manual' });
+    expect((await post(d.readerToken)).status).toBe(403);
+    expect((await d.app.alerts.getDelivery(dead.id))!.status).toBe('dead');
+    const res = await post(d.token);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/?replayed=${dead.id}#deliveries`);
+    expect((await d.app.alerts.getDelivery(dead.id))!.status).toBe('retrying');
+    expect(await (await get(`/?replayed=${dead.id}`)).text()).toContain(`replay of ${dead.id} requested: it is retrying now`);
+  });
+});
+
+describe('bull-board', () => {
+  it('is read-only at /queues for readers, with changes at /queues/operator for operators only', async () => {
+    const board = await get('/queues', d.readerToken);
+    expect(board.status).toBe(200);
+    expect(await board.text()).toContain('marsad queues (read-only)');
+    const queues = (await (await get('/queues/api/queues', d.readerToken)).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+    expect(queues.queues.map((q) => q.name).sort()).toEqual(['alert', 'clean', 'dedup', 'deliver', 'digest', 'fetch', 'poll', 'tag']);
+    expect(queues.queues.every((q) => q.readOnlyMode)).toBe(true);
+    expect((await get('/queues/api/queues/clean/retry/failed', d.readerToken, { method: 'PUT' })).status).toBeGreaterThanOrEqual(400);
+    expect((await get('/queues/operator', d.readerToken)).status).toBe(403);
+    // An operator opening the read-only board is sent to the operators' one.
+    const redirect = await get('/queues', d.token, { redirect: 'manual' });
+    expect(redirect.status).toBe(303);
+    expect(redirect.headers.get('location')).toBe('/queues/operator');
+    expect((await get('/queues/operator/api/queues/clean/retry/failed', d.token, { method: 'PUT' })).status).toBe(200);
+    const crossSite = await get('/queues/operator/api/queues/clean/retry/failed', d.token, { method: 'PUT', headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(crossSite.status).toBe(403);
+  });
+});
+
+describe('live updates', () => {
+  /** Reads Server-Sent Events from /events until `until` returns true for one. */
+  async function readEvents(until: (event: string, data: unknown) => boolean, action: () => Promise<void>, timeoutMs = 20_000) {
+    const controller = new AbortController();
+    const res = await get('/events', d.token, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const seen: { event: string; data: unknown }[] = [];
+    let buffer = '';
+    let acted = false;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        if (!acted && buffer.includes(': connected')) {
+          acted = true;
+          await action();
+        }
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) {
+            seen.push({ event, data: JSON.parse(data) });
+            if (until(event, JSON.parse(data))) return seen;
+          }
+        }
+      }
+    } catch (err) {
+      if (!controller.signal.aborted) throw err;
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
+    }
+    throw new Error(`no matching event in ${JSON.stringify(seen).slice(0, 500)}`);
+  }
+
+  it('sends new counts when a job completes and the new alert when one is recorded', async () => {
+    const doc = liveDocument();
+    let alertHtml = '';
+    let cleanCompleted = 0;
+    await readEvents(
+      (event, data) => {
+        if (event === 'alert') alertHtml = (data as { html: string }).html;
+        const c = data as { stage?: string; counts?: Record<string, number> };
+        if (event === 'counts' && c.stage === 'clean') cleanCompleted = c.counts!.completed!;
+        return alertHtml !== '' && cleanCompleted > 0;
+      },
+      () => enqueueDocument(d.app, doc),
+    );
+    // The seeds' five clean jobs, the reprint's and this one's.
+    expect(cleanCompleted).toBeGreaterThanOrEqual(7);
+    expect(alertHtml).toContain(`href="/articles/${doc.id}"`);
+    expect(alertHtml).toContain('dir="rtl"');
+  });
+
+  it('ends the streams when the server closes (server.close does not wait for them)', async () => {
+    const res = await get('/events');
+    const reader = res.body!.getReader();
+    await reader.read();
+    // A second server on the same app: closing it must end its open stream promptly.
+    const { createServer } = await import('../../src/server/server.js');
+    const other = await createServer(d.app);
+    const base = await other.listen({ host: '127.0.0.1', port: 0 });
+    const stream = await fetch(`${base}/events`, { headers: { authorization: `Bearer ${d.token}` } });
+    const otherReader = stream.body!.getReader();
+    await otherReader.read();
+    const started = Date.now();
+    await other.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    for (;;) if ((await otherReader.read()).done) break;
+    await reader.cancel();
+  });
+});

@@ -34,7 +34,7 @@ const COMMANDS: Record<string, Command> = {
     run: (_v, _p, ctx) => runCommand(ctx),
   },
   dashboard: {
-    summary: 'the HTTP server alone: /healthz, /readyz, one-click unsubscribe links (marsad run starts it too)',
+    summary: 'the HTTP server alone: dashboard, JSON API, /metrics, /healthz, /readyz, unsubscribe links (marsad run starts it too)',
     usage: 'marsad dashboard        (MARSAD_PORT, default 8080; http.host in settings.yaml, default 127.0.0.1)',
     options: {},
     run: (_v, _p, ctx) => dashboardCommand(ctx),

@@ -73,9 +73,6 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
     if (smtpUrl !== null) mailer ??= createMailer({ ...config.settings.smtp, url: smtpUrl });
     return mailer;
   };
-  if (config.feeds.length > 0 && config.settings.fetch.contact === null) {
-    log.warn('fetch.contact is not set in settings.yaml: the sites marsad polls cannot tell who to contact about it');
-  }
   const workers: Worker[] = [];
   let closing: Promise<void> | null = null;
   const closeHooks: (() => Promise<unknown>)[] = [];

@@ -25,6 +25,9 @@ export async function workerCommand(stages: string[], ctx: CommandContext): Prom
 
 async function serve(stages: Stage[], ctx: CommandContext, opts: { http: boolean }): Promise<number> {
   const app = await openApp({ log: ctx.log });
+  if ((stages.includes('poll') || stages.includes('fetch')) && app.config.settings.fetch.contact === null) {
+    ctx.log.warn('fetch.contact is not set in settings.yaml: the sites marsad polls cannot tell who to contact about it');
+  }
   if (stages.includes('poll')) {
     const { added, removed } = await syncPollSchedulers(app.queues.poll, app.config.feeds, app.config.settings);
     ctx.log.info({ feeds: added, removed, tick_ms: tickMs(app.config.settings) }, 'poll schedulers in place');

@@ -109,7 +109,7 @@ async function pollRounds(app: App, site: FeedSite): Promise<FeedsBench['unchang
     });
   try {
     await events.waitUntilReady();
-    // `slot` only names the job (elsewhere a manual poll's second): the round number keeps the ids distinct.
+    // `slot` only names the job (elsewhere a manual poll's time in ms): the round number keeps the ids distinct.
     const round = async (slot: number): Promise<void> => {
       const data = app.config.feeds.map((f): JobData<'poll'> => ({ feedId: f.id, force: true, slot }));
       const ids = data.map((d) => jobIdFor('poll', d));

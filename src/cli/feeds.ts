@@ -142,6 +142,20 @@ export async function feedsCheckCommand(ids: string[], opts: { json?: boolean },
   return failures > 0 ? 1 : 0;
 }
 
+/**
+ * One forced poll job per feed. The slot is the request's time in ms, so each `marsad poll` is a poll
+ * of its own (two within one second are not merged), while a retry of one job stays that job.
+ */
+async function enqueueManualPolls(app: App, feeds: readonly FeedConfig[]) {
+  const slot = Date.now();
+  return Promise.all(
+    feeds.map((feed) => {
+      const data = { feedId: feed.id, force: true, slot };
+      return app.queues.poll.add('poll', data, { jobId: jobIdFor('poll', data) });
+    }),
+  );
+}
+
 export interface PollOnceResult {
   polls: { feedId: string; note: string; failed: boolean }[];
   /** Documents the polls handed on (new and backfill), with their error, null when through. */
@@ -157,12 +171,7 @@ export async function pollFeedsOnce(app: App, feeds: readonly FeedConfig[], opts
   const events = createQueueEvents('poll', eventsConnection, app.config.settings);
   try {
     await events.waitUntilReady();
-    const slot = Math.floor(Date.now() / 1000);
-    const jobs = [];
-    for (const feed of feeds) {
-      const data = { feedId: feed.id, force: true, slot };
-      jobs.push(await app.queues.poll.add('poll', data, { jobId: jobIdFor('poll', data) }));
-    }
+    const jobs = await enqueueManualPolls(app, feeds);
     await ensureWorkers(app, STAGES);
     const polls: PollOnceResult['polls'] = [];
     const found: string[] = [];
@@ -192,11 +201,7 @@ export async function pollCommand(ids: string[], opts: { once?: boolean; timeout
   const app = await openApp({ log: ctx.log, config });
   try {
     if (!opts.once) {
-      const slot = Math.floor(Date.now() / 1000);
-      for (const feed of feeds) {
-        const data = { feedId: feed.id, force: true, slot };
-        await app.queues.poll.add('poll', data, { jobId: jobIdFor('poll', data) });
-      }
+      await enqueueManualPolls(app, feeds);
       ctx.out.write(`queued a poll of ${feeds.length} feed${feeds.length === 1 ? '' : 's'}; workers will take them (marsad feeds shows the result)\n`);
       return 0;
     }

@@ -15,7 +15,7 @@ export async function routeAlert(alert: Alert, alerts: AlertStore, subscribers: 
   for (const subscriber of await subscribers.list()) {
     if (subscriber.disabled || !matchesFilters(subscriber.filters, facts)) continue;
     if (subscriber.mode === 'digest') {
-      await alerts.addToDigest(subscriber.id, alert);
+      await alerts.addToDigest(subscriber.id, alert, now.getTime());
       continue;
     }
     const delivery = newDelivery(deliveryId(alert.id, subscriber.id), subscriber.id, subscriber.channel, [alert.id], null, now);

@@ -85,9 +85,13 @@ export class AlertStore {
     return this.redis.zrevrange(this.k.deliveries, offset, offset + count - 1);
   }
 
-  /** Keeps an alert for a digest subscriber until its next digest. */
-  async addToDigest(subscriberId: string, alert: Alert): Promise<void> {
-    await this.redis.zadd(this.k.digestPending(subscriberId), Date.parse(alert.createdAt), alert.id);
+  /**
+   * Keeps an alert for a subscriber's next digest, scored by when it was routed (not when the alert was
+   * raised): an alert routed just after a digest went out lands in the next window instead of falling
+   * between two windows.
+   */
+  async addToDigest(subscriberId: string, alert: Alert, routedAt: number = Date.now()): Promise<void> {
+    await this.redis.zadd(this.k.digestPending(subscriberId), routedAt, alert.id);
   }
 
   /** The end of the last digest window sent (or found empty) for a subscriber. */

@@ -243,8 +243,8 @@ describe('a digest subscriber (every hour)', () => {
     // Wait out the last seconds of an hour, so the window does not move between here and the job.
     if (HOUR - (Date.now() % HOUR) < 5_000) await pause(HOUR - (Date.now() % HOUR) + 100);
     const to = Math.floor(Date.now() / HOUR) * HOUR;
-    // As if both alerts had been raised during the previous hour.
-    for (const [i, a] of alerts.entries()) await app.alerts.addToDigest('hourly-hook', { ...a, createdAt: new Date(to - HOUR + (i + 1) * 60_000).toISOString() });
+    // As if both alerts had been routed during the previous hour.
+    for (const [i, a] of alerts.entries()) await app.alerts.addToDigest('hourly-hook', a, to - HOUR + (i + 1) * 60_000);
     expect(await app.alerts.digestAlertIds('hourly-hook', new Date(to - HOUR), new Date(to))).toHaveLength(2);
 
     const runDigest = async (subscriberId: string, n: number) => {

@@ -1,6 +1,6 @@
 import type { Config } from './config/load.js';
 import type { MilestoneRef, TagRef } from './model.js';
-import { compileGazetteer, tagText, type Gazetteer } from './tagging/gazetteer.js';
+import { compileGazetteer, prepareText, tagText, type Gazetteer } from './tagging/gazetteer.js';
 import { compileMilestones, matchMilestones, type CompiledMilestones } from './tagging/milestones.js';
 
 /** The compiled, pure parts of the pipeline: built once at start from the validated config. */
@@ -23,11 +23,12 @@ export interface ArticleTags {
 
 /** Bases, topics and milestone mentions of an article, with their evidence (offsets into `text`). */
 export function tagArticle(cores: Cores, article: { title: string | null; text: string }): ArticleTags {
-  const tags = tagText(cores.gazetteer, article.text, article.title ? { title: article.title } : {});
+  const prepared = prepareText(article.text);
+  const tags = tagText(cores.gazetteer, prepared, article.title ? { title: article.title } : {});
   return {
     bases: tags.bases.map((t) => t.id),
     topics: tags.topics.map((t) => t.id),
     tags,
-    milestones: matchMilestones(cores.milestones, article.text),
+    milestones: matchMilestones(cores.milestones, prepared),
   };
 }

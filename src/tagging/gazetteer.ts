@@ -279,8 +279,9 @@ export interface TagOptions {
  * Bases tag on one mention. Topics tag on `min_hits` mentions in the text (2 by default, so a single
  * passing "إيران" does not make an article about Iran), or on one when the title names the topic too.
  */
-export function tagText(gazetteer: Gazetteer, text: string, options: TagOptions = {}): TagResult {
-  const prepared = prepareText(text);
+export function tagText(gazetteer: Gazetteer, text: string | PreparedText, options: TagOptions = {}): TagResult {
+  // Callers that also match milestones prepare the text once and pass it to both.
+  const prepared = typeof text === 'string' ? prepareText(text) : text;
   const byTag = new Map<string, TagMatch[]>();
   for (const m of findTags(gazetteer, prepared)) {
     const key = `${m.data.kind}:${m.data.id}`;

@@ -14,6 +14,7 @@ import {
   type Evidence,
   type Found,
   type Gazetteer,
+  type PreparedText,
   type TermIndex,
 } from './gazetteer.js';
 import type { Milestones } from './schema.js';
@@ -46,8 +47,8 @@ export function compileMilestones(config: Milestones, gazetteer: Gazetteer): Com
 }
 
 /** Milestones the text mentions, in config order, each with about EVIDENCE_CAP sentences of evidence. */
-export function matchMilestones(compiled: CompiledMilestones, text: string): MilestoneMention[] {
-  const prepared = prepareText(text);
+export function matchMilestones(compiled: CompiledMilestones, text: string | PreparedText): MilestoneMention[] {
+  const prepared = typeof text === 'string' ? prepareText(text) : text;
   const bases = prepared.sentences.map(() => new Map<string, Found<unknown>[]>());
   for (const m of findTags(compiled.gazetteer, prepared)) {
     if (m.data.kind === 'base') push(bases[m.sentence]!, m.data.id, m);

@@ -31,7 +31,7 @@ try {
   const now = Date.now();
   const templates = readSeedFolder(DEFAULT_SEEDS_DIR, new Date(now).toISOString()).documents.map((doc) => {
     const clean = cleanDocument(doc);
-    return { doc, clean, tags: tagArticle(app.cores, { title: clean.title, text: clean.text }) };
+    return { doc, clean, tags: tagArticle(app.cores, clean) };
   });
   const started = performance.now();
   const BATCH = 500;

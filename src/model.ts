@@ -1,4 +1,5 @@
 import type { Evidence } from './tagging/gazetteer.js';
+import type { MilestoneMention } from './tagging/milestones.js';
 
 export type Language = 'ar' | 'en' | 'und';
 
@@ -53,10 +54,8 @@ export interface TagRef {
   evidence: Evidence[];
 }
 
-export interface MilestoneRef {
-  id: string;
-  evidence: Evidence[];
-}
+/** A milestone an article mentions: its stance, history flag, evidence and classified mentions. */
+export type MilestoneRef = MilestoneMention;
 
 /** The article as stored and as printed by `marsad articles --json`. Fields are added, never renamed. */
 export interface Article {
@@ -89,4 +88,6 @@ export interface Article {
   /** Seeds and feed backfill: recorded and visible, but not new reporting. */
   baseline: boolean;
   warnings: string[];
+  /** The config version (taxonomy, milestones, cue lexicons) that tagged it; null before tagging. */
+  taggedWith?: string | null;
 }

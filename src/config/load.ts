@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MilestonesSchema, TaxonomySchema, crossCheck, type Milestones, type Taxonomy } from '../tagging/schema.js';
+import { MilestonesSchema, StanceSchema, TaxonomySchema, crossCheck, type Milestones, type StanceLexicon, type Taxonomy } from '../tagging/schema.js';
 import { readFeedsConfig, type FeedConfig } from '../feeds/schema.js';
 import { crossCheck as crossCheckSubscribers, readSubscribersConfig, type SubscriberEntry } from '../subscribers/schema.js';
 import { SettingsSchema, type Settings } from './settings.js';
@@ -13,6 +13,8 @@ export interface Config {
   readonly settings: Settings;
   readonly taxonomy: Taxonomy;
   readonly milestones: Milestones;
+  /** config/stance.yaml: the cue lexicons that decide each milestone mention's stance and attribution. */
+  readonly stance: StanceLexicon;
   readonly feeds: readonly FeedConfig[];
   /** As config/subscribers.yaml defines them; workers read the registry in Redis, which syncs from these. */
   readonly subscribers: readonly SubscriberEntry[];
@@ -63,8 +65,8 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * Reads and validates config/ (or MARSAD_CONFIG_DIR) once, into a frozen object. settings.yaml is
- * optional (every setting has a default), so are feeds.yaml and subscribers.yaml; taxonomy.yaml and
- * milestones.yaml are required.
+ * optional (every setting has a default), so are feeds.yaml and subscribers.yaml; taxonomy.yaml,
+ * milestones.yaml and stance.yaml are required.
  * Environment: MARSAD_PREFIX overrides redis.prefix; MARSAD_ALLOW_PRIVATE_NETWORKS overrides fetch.allowPrivateNetworks.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const taxonomy = attempt(() => readYamlConfig(taxonomyFile, TaxonomySchema));
   const milestonesFile = path.join(dir, 'milestones.yaml');
   const milestones = attempt(() => readYamlConfig(milestonesFile, MilestonesSchema));
+  const stance = attempt(() => readYamlConfig(path.join(dir, 'stance.yaml'), StanceSchema));
   if (taxonomy && milestones) {
     const problems = crossCheck(taxonomy, milestones);
     if (problems.length > 0) errors.push(new ConfigError(milestonesFile, problems));
@@ -128,5 +131,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw ConfigError.combine(errors);
-  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, feeds: feeds!, subscribers, dashboard: { token, readonlyToken } });
+  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, stance: stance!, feeds: feeds!, subscribers, dashboard: { token, readonlyToken } });
 }

@@ -103,6 +103,14 @@ export const MilestoneSchema = z.strictObject({
   id: Id,
   title: Names,
   due: Due,
+  /**
+   * Start of the window in which reporting can be about this milestone: the date of the agreement it
+   * belongs to. Mentions of events before it (the 2011 withdrawal, the 2021 end of combat operations)
+   * are history: kept and shown as such, never counted or alerted.
+   */
+  from: z
+    .string({ error: 'must be an ISO date (YYYY-MM-DD): the date of the agreement the milestone belongs to' })
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be an ISO date (YYYY-MM-DD)'),
   phase: z.number().int().min(1).optional(),
   /** Bases whose withdrawal statement is a mention of the milestone. */
   bases: z.array(Id).default([]),
@@ -140,7 +148,54 @@ export const MilestonesSchema = z
     });
   });
 
+export const STANCES = ['scheduled', 'started', 'completed', 'delayed', 'denied', 'unclear'] as const;
+export type Stance = (typeof STANCES)[number];
+
+const Actor = z.strictObject({
+  id: Id,
+  /** How summaries name it ("first by the Joint Operations Command"). */
+  name: Names,
+  ar: z.array(Phrase).default([]),
+  en: z.array(Phrase).default([]),
+});
+
+/** config/stance.yaml: the cue lexicons of the stance rules (see the file's header for how they combine). */
+export const StanceSchema = z
+  .strictObject({
+    stances: z.strictObject({
+      completed: Phrases,
+      started: Phrases,
+      delayed: Phrases,
+      denied: Phrases,
+      scheduled: Phrases,
+      unclear: Phrases,
+      /** "will remain until …": scheduled when on or before the due date, delayed otherwise. */
+      stay: Phrases,
+      /** "repositioning": a denial when contrasted ("merely …"), a move under way otherwise. */
+      reposition: Phrases,
+      /** Present tense: under way, or planned when the sentence gives a plan or date. */
+      ongoing: Phrases,
+    }),
+    future: Phrases,
+    negation: Phrases,
+    yet: Phrases,
+    contrast: Phrases,
+    hedges: Phrases,
+    speech: Phrases,
+    actors: z.array(Actor).min(1),
+    background: Phrases,
+    history: Phrases,
+  })
+  .superRefine((cfg, ctx) => {
+    const ids = new Set<string>();
+    cfg.actors.forEach((a, i) => {
+      if (ids.has(a.id)) ctx.addIssue({ code: 'custom', path: ['actors', i, 'id'], message: `duplicate id "${a.id}"` });
+      ids.add(a.id);
+    });
+  });
+
 export type Phrases = z.infer<typeof Phrases>;
+export type StanceLexicon = z.infer<typeof StanceSchema>;
 export type Topic = z.infer<typeof TopicSchema>;
 export type Base = z.infer<typeof BaseSchema>;
 export type Taxonomy = z.infer<typeof TaxonomySchema>;

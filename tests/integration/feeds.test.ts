@@ -55,7 +55,7 @@ beforeAll(async () => {
   site = new FeedSite([...ARTICLES, ...reprints()], new Date());
   await site.start();
   const configDir = mkdtempSync(path.join(tmpdir(), 'marsad-feeds-config-'));
-  for (const f of ['taxonomy.yaml', 'milestones.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(configDir, f));
+  for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(configDir, f));
   writeFileSync(path.join(configDir, 'settings.yaml'), 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:tests@example.org\n');
   writeFileSync(path.join(configDir, 'feeds.yaml'), `feeds:\n  - id: fixture-site\n    url: ${site.baseUrl}/feed.xml\n    name: Fixture Daily\n    language: ar\n`);
   const env = { ...process.env, REDIS_URL: url, MARSAD_PREFIX: prefix, MARSAD_CONFIG_DIR: configDir, MARSAD_ALLOW_PRIVATE_NETWORKS: 'true', MARSAD_LOG_LEVEL: 'silent' };

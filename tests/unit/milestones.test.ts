@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileGazetteer, tagText } from '../../src/tagging/gazetteer.js';
 import { compileMilestones, matchMilestones, type MilestoneMention } from '../../src/tagging/milestones.js';
-import { MilestonesSchema, TaxonomySchema } from '../../src/tagging/schema.js';
+import { MilestonesSchema, StanceSchema, TaxonomySchema } from '../../src/tagging/schema.js';
 
 const root = new URL('../../', import.meta.url);
 const readYaml = (path: string): unknown => parse(readFileSync(new URL(path, root), 'utf8'));
 const gazetteer = compileGazetteer(TaxonomySchema.parse(readYaml('config/taxonomy.yaml')));
-const compiled = compileMilestones(MilestonesSchema.parse(readYaml('config/milestones.yaml')), gazetteer);
+const compiled = compileMilestones(MilestonesSchema.parse(readYaml('config/milestones.yaml')), gazetteer, StanceSchema.parse(readYaml('config/stance.yaml')));
 
 const ids = (ms: MilestoneMention[]) => ms.map((m) => m.id).sort();
 

@@ -1,0 +1,327 @@
+// What a milestone mention says happened (its stance), who says so, whether it is hedged, and whether
+// it is about an earlier event (history) or restates the agreement in the background. Rule-based and
+// explainable: the cue lexicons are config/stance.yaml, and every decision keeps the cues that made it.
+// Written by hand: no library classifies stance in Arabic and English news with offsets and reasons.
+import { endsBefore, findEventDates, startsAfter, type EventDate, type Tense } from '../text/event-dates.js';
+import { compileTerms, findTerms, phraseEntries, type EvidenceMatch, type Found, type PreparedText, type TermIndex } from './gazetteer.js';
+import type { Stance, StanceLexicon } from './schema.js';
+
+type CueClass = keyof StanceLexicon['stances'];
+type Cue =
+  | { kind: 'stance'; cls: CueClass }
+  | { kind: 'future' | 'negation' | 'yet' | 'contrast' | 'hedge' | 'speech' | 'background' | 'history' }
+  | { kind: 'actor'; id: string };
+
+export interface CompiledStance {
+  index: TermIndex<Cue>;
+  actorNames: Map<string, { ar: string; en: string }>;
+}
+
+export function compileStance(lexicon: StanceLexicon): CompiledStance {
+  const entries: [string, Cue][] = [];
+  for (const [cls, phrases] of Object.entries(lexicon.stances)) entries.push(...phraseEntries<Cue>(phrases, { kind: 'stance', cls: cls as CueClass }));
+  for (const kind of ['future', 'negation', 'yet', 'contrast', 'background', 'history', 'speech'] as const) {
+    entries.push(...phraseEntries<Cue>(lexicon[kind], { kind }));
+  }
+  entries.push(...phraseEntries<Cue>(lexicon.hedges, { kind: 'hedge' }));
+  for (const actor of lexicon.actors) entries.push(...phraseEntries<Cue>(actor, { kind: 'actor', id: actor.id }));
+  return { index: compileTerms(entries), actorNames: new Map(lexicon.actors.map((a) => [a.id, a.name])) };
+}
+
+/** The cues of a text, per sentence: found once per article and shared by all its mentions. */
+export type TextCues = Found<Cue>[][];
+
+export function findCues(compiled: CompiledStance, prepared: PreparedText): TextCues {
+  const bySentence: TextCues = prepared.sentences.map(() => []);
+  for (const f of findTerms(compiled.index, prepared)) bySentence[f.sentence]!.push(f);
+  return bySentence;
+}
+
+export interface Attribution {
+  /** An actor id of config/stance.yaml (`pentagon`, `joint-operations-command`, `unnamed-sources`, …). */
+  who: string;
+  /** What was said, when the sentence quotes it. */
+  quote?: string;
+}
+
+export type CueRole = 'stance' | 'negation' | 'future' | 'yet' | 'contrast' | 'hedge' | 'attribution' | 'speech' | 'date' | 'background' | 'history' | 'question';
+
+/** A span that decided something about the mention, so a reader sees why. */
+export interface StanceCue extends EvidenceMatch {
+  role: CueRole;
+}
+
+export interface MentionStance {
+  stance: Stance;
+  attribution: Attribution | null;
+  hedged: boolean;
+  /** About an event before the milestone's window (or reported before it): never counted or alerted. */
+  history: boolean;
+  /** A `scheduled` restatement of the agreement in a background paragraph: not new. */
+  background: boolean;
+  /** The date the sentence gives the event (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), or null. */
+  eventDate: string | null;
+  cues: StanceCue[];
+}
+
+export interface MentionScope {
+  /** The sentences of the mention, in order: the subject's, and the statement's when it is the next one. */
+  sentences: number[];
+  /** Where the subject and the statement words matched: the date nearest to them dates the event. */
+  anchors: { start: number; end: number }[];
+}
+
+export interface MilestoneWindow {
+  due: string;
+  from: string;
+}
+
+/** Strongest first: the first class present among a mention's resolved cues is its stance. */
+const PRIORITY: Stance[] = ['denied', 'delayed', 'completed', 'started', 'unclear', 'scheduled'];
+/** How far before a cue a negation or a future marker still governs it, in words. */
+const NEGATION_REACH = 3;
+const FUTURE_REACH = 6;
+/** Sentences at the top of an article: a plan stated there is the article's news, not background. */
+const LEAD_SENTENCES = 2;
+const QUOTE = /[“"«„]([^“”"«»„]{8,400})[”"»]/u;
+
+interface Resolved {
+  stance: Stance;
+  cues: Found<Cue>[];
+  roles: CueRole[];
+}
+
+export function classifyMention(
+  compiled: CompiledStance,
+  prepared: PreparedText,
+  cues: TextCues,
+  scope: MentionScope,
+  window: MilestoneWindow,
+  published: string | null,
+): MentionStance {
+  const inScope = scope.sentences.flatMap((s) => cues[s] ?? []);
+  const of = (kind: Cue['kind']) => inScope.filter((c) => c.data.kind === kind);
+  const pastDue = published !== null && startsAfter(published.slice(0, 10), window.due);
+
+  // Dates first, with the tense the cues suggest, so that "until September 2026" can be read against the due date.
+  const stanceCues = of('stance') as Found<Extract<Cue, { kind: 'stance' }>>[];
+  const futureLike = stanceCues.some((c) => c.data.cls === 'scheduled') || of('future').length > 0 || stanceCues.some((c) => futurePrefixed(prepared, c));
+  const tense: Tense = futureLike ? 'future' : 'past';
+  const dates = scope.sentences.flatMap((s) => findEventDates(prepared.text, prepared.tokens[s] ?? [], published, tense));
+
+  const resolved = stanceCues.map((c) => resolveCue(c, inScope, prepared, dates, window, pastDue, futureLike));
+  const question = scope.sentences.some((s) => /[?؟]\s*["»”]?\s*$/.test(sentenceText(prepared, s)));
+  let decided: Resolved | undefined;
+  for (const stance of PRIORITY) {
+    decided = resolved.find((r) => r.stance === stance);
+    if (decided) break;
+  }
+  if (question && (!decided || decided.stance !== 'denied')) decided = { stance: 'unclear', cues: [], roles: [] };
+  const anchor = decided?.cues[0] ?? scope.anchors[0];
+  const eventDate = nearest(dates, anchor);
+  if (!decided) {
+    // No cue: a dated plan reads as scheduled ("انسحاب القوات من عين الأسد في أيلول 2025" before September).
+    const ahead = eventDate && published && startsAfter(eventDate.value, published.slice(0, 10));
+    decided = { stance: ahead ? 'scheduled' : 'unclear', cues: [], roles: [] };
+  }
+
+  const attribution = attribute(prepared, cues, scope, of('speech'));
+  const hedges = of('hedge');
+  const hedged = hedges.length > 0 || attribution?.actor.data.kind === 'actor' && (attribution.actor.data as { id: string }).id === 'unnamed-sources';
+
+  const historyCues = of('history');
+  const datedInWindow = dates.some((d) => !endsBefore(d.value, window.from));
+  const publishedBefore = published !== null && endsBefore(published.slice(0, 10), window.from);
+  const history = publishedBefore || (eventDate !== null && endsBefore(eventDate.value, window.from)) || (historyCues.length > 0 && !datedInWindow);
+
+  const backgroundCues = of('background');
+  const inLead = scope.sentences[0]! < LEAD_SENTENCES;
+  const background = decided.stance === 'scheduled' && (backgroundCues.length > 0 || (!inLead && attribution === null));
+
+  const spans: StanceCue[] = [];
+  const mark = (f: { start: number; end: number; term?: string }, role: CueRole) =>
+    spans.push({ start: f.start, end: f.end, text: prepared.text.slice(f.start, f.end), term: f.term ?? prepared.text.slice(f.start, f.end), role });
+  decided.cues.forEach((c, i) => mark(c, decided.roles[i] ?? 'stance'));
+  if (attribution) {
+    mark(attribution.actor, 'attribution');
+    if (attribution.speech) mark(attribution.speech, 'speech');
+  }
+  for (const h of hedges) mark(h, 'hedge');
+  if (eventDate) mark(eventDate, 'date');
+  if (history) for (const h of historyCues) mark(h, 'history');
+  if (background) for (const b of backgroundCues) mark(b, 'background');
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+
+  return {
+    stance: decided.stance,
+    attribution: attribution ? { who: (attribution.actor.data as { id: string }).id, ...(attribution.quote ? { quote: attribution.quote } : {}) } : null,
+    hedged,
+    history,
+    background,
+    eventDate: eventDate?.value ?? null,
+    cues: dedupeSpans(spans),
+  };
+}
+
+function sentenceText(prepared: PreparedText, s: number): string {
+  const span = prepared.sentences[s]!;
+  return prepared.text.slice(span.start, span.end);
+}
+
+/** An Arabic verb cue with the future prefix on it: ستنسحب, سيبدأ, ستكتمل. */
+function futurePrefixed(prepared: PreparedText, cue: Found<Cue>): boolean {
+  const token = prepared.tokens[cue.sentence]![cue.first]!;
+  const bare = token.norm.replace(/^[وف]/, '');
+  return /^س[يتن]/.test(bare) && !cue.term.startsWith('س') && bare.length > 3;
+}
+
+function before(cue: Found<Cue>, others: Found<Cue>[], kind: Cue['kind'], reach: number): Found<Cue> | undefined {
+  return others.find((o) => o.data.kind === kind && o.sentence === cue.sentence && o.last < cue.first && o.last >= cue.first - reach);
+}
+
+function after(cue: Found<Cue>, others: Found<Cue>[], kind: Cue['kind'], reach: number): Found<Cue> | undefined {
+  return others.find((o) => o.data.kind === kind && o.sentence === cue.sentence && o.first > cue.last && o.first <= cue.last + reach);
+}
+
+/** A negation that governs the cue, unless it is part of a stance phrase itself ("لا صحة", "no change"). */
+function negationOf(cue: Found<Cue>, inScope: Found<Cue>[]): Found<Cue> | undefined {
+  const neg = before(cue, inScope, 'negation', NEGATION_REACH);
+  if (!neg) return undefined;
+  const inPhrase = inScope.some((o) => o.data.kind === 'stance' && o !== cue && o.first <= neg.first && o.last >= neg.last && o.last < cue.first);
+  return inPhrase ? undefined : neg;
+}
+
+function resolveCue(
+  cue: Found<Extract<Cue, { kind: 'stance' }>>,
+  inScope: Found<Cue>[],
+  prepared: PreparedText,
+  dates: EventDate[],
+  window: MilestoneWindow,
+  pastDue: boolean,
+  planned: boolean,
+): Resolved {
+  const neg = negationOf(cue, inScope);
+  const fut = futurePrefixed(prepared, cue) ? cue : before(cue, inScope, 'future', FUTURE_REACH);
+  const res = (stance: Stance, ...extra: [Found<Cue> | undefined, CueRole][]): Resolved => {
+    const kept = extra.filter((e): e is [Found<Cue>, CueRole] => e[0] !== undefined && e[0] !== cue);
+    return { stance, cues: [cue, ...kept.map((e) => e[0])], roles: ['stance', ...kept.map((e) => e[1])] };
+  };
+  switch (cue.data.cls) {
+    case 'completed':
+    case 'started': {
+      if (neg) {
+        const yet = after(cue, inScope, 'yet', 4);
+        if (yet) return res(cue.data.cls === 'completed' ? (pastDue ? 'delayed' : 'started') : pastDue ? 'delayed' : 'scheduled', [neg, 'negation'], [yet, 'yet']);
+        return res('denied', [neg, 'negation']);
+      }
+      if (fut) return res('scheduled', [fut, 'future']);
+      return res(cue.data.cls);
+    }
+    case 'ongoing': {
+      if (neg) {
+        // "لن تنسحب قبل أيلول 2026", "won't leave until 2026": the plan, or a delay when past the due date.
+        const target = dates.find((d) => d.start > cue.end);
+        if (target) return res(startsAfter(target.value, window.due) ? 'delayed' : 'scheduled', [neg, 'negation']);
+        return res('denied', [neg, 'negation']);
+      }
+      if (fut) return res('scheduled', [fut, 'future']);
+      return res(planned || dates.some((d) => d.start > cue.end && !d.relative) ? 'scheduled' : 'started');
+    }
+    case 'delayed':
+      return neg ? res('scheduled', [neg, 'negation']) : res('delayed');
+    case 'denied':
+      return neg ? res('unclear', [neg, 'negation']) : res('denied');
+    case 'stay': {
+      if (neg) return res('scheduled', [neg, 'negation']);
+      const target = dates.find((d) => d.start > cue.end);
+      return res(target && !startsAfter(target.value, window.due) ? 'scheduled' : 'delayed');
+    }
+    case 'reposition': {
+      const contrast = inScope.find((o) => (o.data.kind === 'contrast' || o.data.kind === 'negation') && o.sentence === cue.sentence);
+      if (contrast) return res('denied', [contrast, 'contrast']);
+      if (fut) return res('scheduled', [fut, 'future']);
+      return res('started');
+    }
+    case 'scheduled':
+      return neg ? res('denied', [neg, 'negation']) : res('scheduled');
+    case 'unclear':
+      return res('unclear');
+  }
+}
+
+function nearest(dates: EventDate[], anchor: { start: number; end: number } | undefined): EventDate | null {
+  if (dates.length === 0) return null;
+  if (!anchor) return dates[0]!;
+  const distance = (d: EventDate) => (d.end <= anchor.start ? anchor.start - d.end : d.start >= anchor.end ? d.start - anchor.end : 0);
+  return [...dates].sort((a, b) => distance(a) - distance(b))[0]!;
+}
+
+/** How far apart (in words) a speaker and a speech verb may be: "قال المتحدث باسم قيادة العمليات المشتركة". */
+const SPEAKER_REACH = 8;
+
+interface Attributed {
+  actor: Found<Cue>;
+  speech: Found<Cue> | undefined;
+  quote: string | undefined;
+}
+
+/**
+ * Who says it: an actor next to a speech verb in the mention's sentences ("قال البنتاغون", "according to
+ * two US officials"), or in the sentence before when the mention continues it ("وأضاف أن …", "He added",
+ * a quote that opens the sentence).
+ */
+function attribute(prepared: PreparedText, cues: TextCues, scope: MentionScope, speechInScope: Found<Cue>[]): Attributed | null {
+  const speaking = (s: number): Attributed | null => {
+    const here = cues[s] ?? [];
+    const verbs = here.filter((c) => c.data.kind === 'speech');
+    let best: { a: Found<Cue>; v: Found<Cue>; d: number } | null = null;
+    for (const a of here) {
+      if (a.data.kind !== 'actor') continue;
+      for (const v of verbs) {
+        if (v.first <= a.last && a.first <= v.last && v.term !== a.term) continue;
+        const d = v.last < a.first ? a.first - v.last : v.first > a.last ? v.first - a.last : 0;
+        // A longer actor phrase over the same words names it better ("مصدر أمني" over "مصدر").
+        if (d <= SPEAKER_REACH && (!best || d < best.d || (d === best.d && a.last - a.first > best.a.last - best.a.first))) best = { a, v, d };
+      }
+    }
+    if (!best) return null;
+    const quote = QUOTE.exec(sentenceText(prepared, s))?.[1]?.trim();
+    return { actor: best.a, speech: best.v, quote };
+  };
+  for (const s of scope.sentences) {
+    const found = speaking(s);
+    if (found) return found;
+  }
+  const first = scope.sentences[0]!;
+  if (first === 0) return null;
+  const text = sentenceText(prepared, first);
+  const previous = sentenceText(prepared, first - 1);
+  const continues = speechInScope.some((v) => v.sentence === first) || /^\s*["«“]/.test(text) || /:\s*$/.test(previous);
+  if (!continues) return null;
+  const found = speaking(first - 1);
+  if (!found) return null;
+  return { ...found, quote: QUOTE.exec(text)?.[1]?.trim() ?? found.quote };
+}
+
+function dedupeSpans(spans: StanceCue[]): StanceCue[] {
+  const seen = new Set<string>();
+  return spans.filter((s) => {
+    const key = `${s.start}:${s.end}:${s.role}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The article's stance on a milestone: the most specific of its mentions that is not background. */
+const SPECIFICITY: Record<Stance, number> = { completed: 3, started: 3, delayed: 3, denied: 3, scheduled: 2, unclear: 1 };
+
+export function articleStance<M extends MentionStance>(mentions: readonly M[]): { stance: Stance; history: boolean; decisive: M | undefined } {
+  const current = mentions.filter((m) => !m.history);
+  if (current.length === 0) return { stance: mentions[0]?.stance ?? 'unclear', history: mentions.length > 0, decisive: mentions[0] };
+  const news = current.filter((m) => !m.background);
+  const pool = news.length > 0 ? news : current;
+  let decisive = pool[0]!;
+  for (const m of pool) if (SPECIFICITY[m.stance] > SPECIFICITY[decisive.stance]) decisive = m;
+  return { stance: decisive.stance, history: false, decisive };
+}

@@ -1,0 +1,173 @@
+// Dates of events in a sentence: absolute ("15 أيلول/سبتمبر 2025", "in 2011"), partial ("منتصف سبتمبر",
+// "last December") and relative to the article's own date ("الثلاثاء", "on Tuesday", "أمس", "فجر اليوم",
+// "last month"). A news sentence dates the event it reports this way; marsad resolves each against the
+// published date so that a timeline carries the date of the event as well as that of the report.
+// Pure and written by hand for the same reasons as dates.ts, on whose tables it builds.
+import { ARABIC_MONTHS, findDates, toAsciiDigits } from './dates.js';
+import { stems, type Token } from './arabic.js';
+
+/** A resolved date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, with the words that gave it. */
+export interface EventDate {
+  start: number;
+  end: number;
+  text: string;
+  value: string;
+  /** Resolved against the published date (a weekday, "yesterday", a month without a year). */
+  relative: boolean;
+}
+
+/** Which way a date without a year (or a bare weekday) points: the sentence's tense decides. */
+export type Tense = 'past' | 'future';
+
+const EN_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const SINGLE_WORD_AR_MONTHS = new Map([...ARABIC_MONTHS].filter(([name]) => !name.includes(' ') && name !== 'اب'));
+const AR_WEEKDAYS = new Map([
+  ['احد', 0], ['اثنين', 1], ['ثلاثاء', 2], ['ثلثاء', 2], ['اربعاء', 3], ['خميس', 4], ['جمعه', 5], ['سبت', 6],
+]);
+const EN_WEEKDAYS = new Map([
+  ['sunday', 0], ['monday', 1], ['tuesday', 2], ['wednesday', 3], ['thursday', 4], ['friday', 5], ['saturday', 6],
+]);
+const PAST_WORDS = new Set(['الماضي', 'الماضيه', 'المنصرم', 'المنصرمه', 'السابق', 'last', 'past', 'previous']);
+const NEXT_WORDS = new Set(['المقبل', 'المقبله', 'القادم', 'القادمه', 'next', 'coming']);
+const THIS_WORDS = new Set(['الجاري', 'الحالي', 'this', 'current']);
+/** Words that make a lone month name a date ("في سبتمبر", "by September", "منتصف أيلول"). */
+const MONTH_LEAD = new Set([
+  'في', 'خلال', 'منتصف', 'نهايه', 'اواخر', 'اوائل', 'مطلع', 'بدايه', 'حتي', 'بحلول', 'قبل', 'بعد', 'شهر',
+  'in', 'by', 'mid', 'until', 'till', 'since', 'before', 'after', 'early', 'late', 'end', 'last', 'next', 'this', 'of',
+]);
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const iso = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+const DAY_MS = 86_400_000;
+
+/** The token's forms without Arabic proclitics (وأمس، بالأمس، الثلاثاء → ثلاثاء). */
+function forms(t: Token): string[] {
+  return stems(t.norm).flatMap((s) => (s.startsWith('ال') ? [s, s.slice(2)] : [s]));
+}
+
+function pick<T>(t: Token | undefined, table: ReadonlyMap<string, T>): T | undefined {
+  if (!t) return undefined;
+  for (const f of forms(t)) {
+    const v = table.get(f);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function has(t: Token | undefined, words: ReadonlySet<string>): boolean {
+  return t !== undefined && forms(t).some((f) => words.has(f));
+}
+
+/** The year of a month named without one: the occurrence nearest to `ref` in the direction of `tense`. */
+function yearFor(month: number, ref: Date, direction: Tense | 'this'): number {
+  const y = ref.getUTCFullYear();
+  const m = ref.getUTCMonth() + 1;
+  if (direction === 'this') return y;
+  if (direction === 'past') return month <= m ? y : y - 1;
+  return month >= m ? y : y + 1;
+}
+
+/**
+ * Every event date in `tokens` (one sentence's tokens, offsets into `text`), in text order.
+ * `published` (ISO) anchors relative dates; without it only absolute dates are returned.
+ */
+export function findEventDates(text: string, tokens: readonly Token[], published: string | null, tense: Tense): EventDate[] {
+  if (tokens.length === 0) return [];
+  const from = tokens[0]!.start;
+  const to = tokens[tokens.length - 1]!.end;
+  const ref = published && !Number.isNaN(Date.parse(published)) ? new Date(Date.parse(published.slice(0, 10))) : null;
+  const out: EventDate[] = [];
+  const covered = (start: number, end: number) => out.some((d) => d.start < end && start < d.end);
+  const add = (start: number, end: number, value: string, relative: boolean) => {
+    if (!covered(start, end)) out.push({ start, end, text: text.slice(start, end), value, relative });
+  };
+
+  for (const m of findDates(text.slice(from, to))) {
+    const year = m.year ?? (ref ? yearFor(m.month, ref, tense) : null);
+    if (year === null) continue;
+    add(from + m.start, from + m.end, m.day === null ? `${year}-${pad(m.month)}` : `${year}-${pad(m.month)}-${pad(m.day)}`, m.year === null);
+  }
+
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1];
+    const prev = tokens[i - 1];
+    // A bare year: "في عام 2011", "in 2020", "٢٠٢١".
+    const digits = toAsciiDigits(t.norm);
+    if (/^(19[5-9]\d|20[0-4]\d)$/.test(digits)) {
+      add(t.start, t.end, digits, false);
+      continue;
+    }
+    if (!ref) continue;
+    const month = pick(t, SINGLE_WORD_AR_MONTHS) ?? (EN_MONTHS.includes(t.norm) && t.norm !== 'may' ? EN_MONTHS.indexOf(t.norm) + 1 : undefined);
+    if (month !== undefined) {
+      const direction = has(next, PAST_WORDS) || has(prev, PAST_WORDS) ? 'past' : has(next, NEXT_WORDS) || has(prev, NEXT_WORDS) ? 'future' : has(next, THIS_WORDS) || has(prev, THIS_WORDS) ? 'this' : null;
+      if (direction !== null || has(prev, MONTH_LEAD)) {
+        const end = direction !== null && (has(next, PAST_WORDS) || has(next, NEXT_WORDS) || has(next, THIS_WORDS)) ? next!.end : t.end;
+        add(t.start, end, `${yearFor(month, ref, direction ?? tense)}-${pad(month)}`, true);
+      }
+      continue;
+    }
+    const weekday = pick(t, AR_WEEKDAYS) ?? EN_WEEKDAYS.get(t.norm);
+    if (weekday !== undefined) {
+      const direction: Tense = has(next, NEXT_WORDS) || has(prev, NEXT_WORDS) ? 'future' : has(next, PAST_WORDS) || has(prev, PAST_WORDS) ? 'past' : tense;
+      const diff = (weekday - ref.getUTCDay() + 7) % 7;
+      // News reports an event on the last such weekday (today included); a plan, on the next one.
+      const days = direction === 'past' ? -((7 - diff) % 7) : diff === 0 ? 7 : diff;
+      add(t.start, t.end, iso(new Date(ref.getTime() + days * DAY_MS)), true);
+      continue;
+    }
+    const relative = relativeWord(t, next, prev, ref);
+    if (relative) add(relative.start, relative.end, relative.value, true);
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+const UNIT_MONTH = new Set(['شهر', 'month']);
+const UNIT_YEAR = new Set(['عام', 'سنه', 'year']);
+const UNIT_WEEK = new Set(['اسبوع', 'week']);
+
+function relativeWord(t: Token, next: Token | undefined, prev: Token | undefined, ref: Date): { start: number; end: number; value: string } | null {
+  const f = forms(t);
+  const day = (offset: number) => iso(new Date(ref.getTime() + offset * DAY_MS));
+  if (f.includes('امس') || f.includes('البارحه') || t.norm === 'yesterday') return { start: t.start, end: t.end, value: day(-1) };
+  if (f.includes('غدا') || t.norm === 'tomorrow') return { start: t.start, end: t.end, value: day(1) };
+  if (f.includes('يوم') && has(next, new Set(['امس']))) return { start: t.start, end: next!.end, value: day(-1) };
+  if (f.includes('اليوم') || t.norm === 'today' || t.norm === 'tonight' || (f.includes('الليله') && !has(next, PAST_WORDS))) {
+    return { start: prev && has(prev, new Set(['فجر', 'صباح', 'مساء', 'ظهر', 'ليل'])) ? prev.start : t.start, end: t.end, value: day(0) };
+  }
+  // "الشهر الماضي", "last month", "العام المقبل", "next year", "this week".
+  const unitAfter = UNIT_MONTH.has(lastForm(t)) || UNIT_YEAR.has(lastForm(t)) || UNIT_WEEK.has(lastForm(t));
+  if (!unitAfter) return null;
+  const unit = lastForm(t);
+  let step: number | null = null;
+  let start = t.start;
+  let end = t.end;
+  if (has(next, PAST_WORDS)) [step, end] = [-1, next!.end];
+  else if (has(next, NEXT_WORDS)) [step, end] = [1, next!.end];
+  else if (has(next, THIS_WORDS)) [step, end] = [0, next!.end];
+  else if (has(prev, PAST_WORDS)) [step, start] = [-1, prev!.start];
+  else if (has(prev, NEXT_WORDS)) [step, start] = [1, prev!.start];
+  else if (has(prev, THIS_WORDS)) [step, start] = [0, prev!.start];
+  if (step === null) return null;
+  if (UNIT_YEAR.has(unit)) return { start, end, value: String(ref.getUTCFullYear() + step) };
+  if (UNIT_WEEK.has(unit)) return { start, end, value: day(7 * step) };
+  const d = new Date(Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth() + step, 1));
+  return { start, end, value: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}` };
+}
+
+function lastForm(t: Token): string {
+  const f = forms(t);
+  return f[f.length - 1]!;
+}
+
+/** Whether a date value (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) lies wholly before the ISO day `day`. */
+export function endsBefore(value: string, day: string): boolean {
+  return value < day.slice(0, value.length);
+}
+
+/** Whether a date value lies wholly after the ISO day or month `limit` ("2026-09", "2026-09-30"). */
+export function startsAfter(value: string, limit: string): boolean {
+  const n = Math.min(value.length, limit.length);
+  return value.slice(0, n) > limit.slice(0, n);
+}

@@ -82,24 +82,32 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
     else push(terms[f.sentence]!, f.data.id, f);
   }
 
-  const result: MilestoneMention[] = [];
-  for (const milestone of compiled.milestones) {
-    const found: Found<unknown>[] = [];
-    const sentences = new Set<number>();
-    const mentions: Mention[] = [];
-    for (let s = 0; s < prepared.sentences.length; s++) {
+  // Each milestone's subject matches per sentence, so a mention knows the other milestones beside it.
+  const subjects = compiled.milestones.map((milestone) =>
+    prepared.sentences.map((_, s) => {
       const subject = [...milestone.bases].flatMap((b) => bases[s]!.get(b) ?? []);
       for (const group of milestone.scope) {
         if (group.every((id) => terms[s]!.has(id))) subject.push(...group.flatMap((id) => terms[s]!.get(id)!));
       }
+      return subject;
+    }),
+  );
+  const result: MilestoneMention[] = [];
+  compiled.milestones.forEach((milestone, mi) => {
+    const found: Found<unknown>[] = [];
+    const sentences = new Set<number>();
+    const mentions: Mention[] = [];
+    for (let s = 0; s < prepared.sentences.length; s++) {
+      const subject = subjects[mi]![s]!;
       if (subject.length === 0) continue;
       // The statement may follow the subject in the next sentence: "… قاعدة حرير. ومن المقرر إخلاؤها بحلول …".
       const at = statements[s]!.length > 0 ? s : (statements[s + 1]?.length ?? 0) > 0 ? s + 1 : -1;
       if (at < 0) continue;
       const matched = at === s ? [...subject, ...statements[s]!] : [...subject, ...statements[s]!, ...statements[at]!];
       const scope = at === s ? [s] : [s, at];
+      const rivals = subjects.flatMap((other, oi) => (oi === mi ? [] : scope.flatMap((x) => other[x]!)));
       cues ??= findCues(compiled.stance, prepared);
-      const stance = classifyMention(compiled.stance, prepared, cues, { sentences: scope, anchors: matched }, milestone, published);
+      const stance = classifyMention(compiled.stance, prepared, cues, { sentences: scope, anchors: subject, rivals }, milestone, published);
       mentions.push({ ...stance, evidence: mentionEvidence(prepared, matched, scope) });
       // The evidence stays bounded (a subject and its statement sentence stay together).
       if (sentences.size < EVIDENCE_CAP) {
@@ -107,12 +115,12 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
         for (const x of scope) sentences.add(x);
       }
     }
-    if (mentions.length === 0) continue;
+    if (mentions.length === 0) return;
     const { stance, history, decisive } = articleStance(mentions);
     const kept = mentions.slice(0, MENTION_CAP);
     if (decisive && !kept.includes(decisive)) kept[kept.length - 1] = decisive;
     result.push({ id: milestone.id, stance, history, evidence: buildEvidence(prepared, found, sentences.size), mentions: kept });
-  }
+  });
   return result;
 }
 

@@ -182,6 +182,8 @@ export const StanceSchema = z
     contrast: Phrases,
     hedges: Phrases,
     speech: Phrases,
+    /** "according to", "بحسب": attribution only with an actor right after. */
+    according: Phrases,
     actors: z.array(Actor).min(1),
     background: Phrases,
     history: Phrases,

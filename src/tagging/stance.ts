@@ -9,7 +9,7 @@ import type { Stance, StanceLexicon } from './schema.js';
 type CueClass = keyof StanceLexicon['stances'];
 type Cue =
   | { kind: 'stance'; cls: CueClass }
-  | { kind: 'future' | 'negation' | 'yet' | 'contrast' | 'hedge' | 'speech' | 'background' | 'history' }
+  | { kind: 'future' | 'negation' | 'yet' | 'contrast' | 'hedge' | 'speech' | 'according' | 'background' | 'history' }
   | { kind: 'actor'; id: string };
 
 export interface CompiledStance {
@@ -20,7 +20,7 @@ export interface CompiledStance {
 export function compileStance(lexicon: StanceLexicon): CompiledStance {
   const entries: [string, Cue][] = [];
   for (const [cls, phrases] of Object.entries(lexicon.stances)) entries.push(...phraseEntries<Cue>(phrases, { kind: 'stance', cls: cls as CueClass }));
-  for (const kind of ['future', 'negation', 'yet', 'contrast', 'background', 'history', 'speech'] as const) {
+  for (const kind of ['future', 'negation', 'yet', 'contrast', 'background', 'history', 'speech', 'according'] as const) {
     entries.push(...phraseEntries<Cue>(lexicon[kind], { kind }));
   }
   entries.push(...phraseEntries<Cue>(lexicon.hedges, { kind: 'hedge' }));
@@ -33,7 +33,13 @@ export type TextCues = Found<Cue>[][];
 
 export function findCues(compiled: CompiledStance, prepared: PreparedText): TextCues {
   const bySentence: TextCues = prepared.sentences.map(() => []);
-  for (const f of findTerms(compiled.index, prepared)) bySentence[f.sentence]!.push(f);
+  const all = findTerms(compiled.index, prepared);
+  // A stance word inside a longer stance phrase is that phrase ("الأولى" in "المرحلة الأولى").
+  const within = (a: Found<Cue>, b: Found<Cue>) => a !== b && b.sentence === a.sentence && b.first <= a.first && a.last <= b.last && b.last - b.first > a.last - a.first;
+  for (const f of all) {
+    if (f.data.kind === 'stance' && all.some((o) => o.data.kind === 'stance' && within(f, o))) continue;
+    bySentence[f.sentence]!.push(f);
+  }
   return bySentence;
 }
 
@@ -59,16 +65,28 @@ export interface MentionStance {
   history: boolean;
   /** A `scheduled` restatement of the agreement in a background paragraph: not new. */
   background: boolean;
-  /** The date the sentence gives the event (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), or null. */
+  /** When the reported development happened (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), as the sentence dates it, or null. */
   eventDate: string | null;
+  /** The date a plan, deadline or stay points to ("by mid-September", "until September 2026"), or null. */
+  targetDate: string | null;
   cues: StanceCue[];
+}
+
+interface Span {
+  start: number;
+  end: number;
 }
 
 export interface MentionScope {
   /** The sentences of the mention, in order: the subject's, and the statement's when it is the next one. */
   sentences: number[];
   /** Where the subject and the statement words matched: the date nearest to them dates the event. */
-  anchors: { start: number; end: number }[];
+  anchors: Span[];
+  /**
+   * Subjects of other milestones in the same sentences: a cue nearer to one of them is about it
+   * ("completed its withdrawal from Ain al-Asad and will leave Harir by September 2026").
+   */
+  rivals: Span[];
 }
 
 export interface MilestoneWindow {
@@ -83,7 +101,7 @@ const NEGATION_REACH = 3;
 const FUTURE_REACH = 6;
 /** Sentences at the top of an article: a plan stated there is the article's news, not background. */
 const LEAD_SENTENCES = 2;
-const QUOTE = /[“"«„]([^“”"«»„]{8,400})[”"»]/u;
+const QUOTE = /[“"«„]([^“”"«»„]{25,400})[”"»]/u;
 
 interface Resolved {
   stance: Stance;
@@ -99,7 +117,10 @@ export function classifyMention(
   window: MilestoneWindow,
   published: string | null,
 ): MentionStance {
-  const inScope = scope.sentences.flatMap((s) => cues[s] ?? []);
+  const gap = (c: Span, to: Span) => (c.end <= to.start ? to.start - c.end : c.start >= to.end ? c.start - to.end : 0);
+  const closest = (c: Span, spans: Span[]) => Math.min(...spans.map((x) => gap(c, x)));
+  const ours = (c: Found<Cue>) => c.data.kind !== 'stance' || scope.rivals.length === 0 || closest(c, scope.anchors) <= closest(c, scope.rivals);
+  const inScope = scope.sentences.flatMap((s) => cues[s] ?? []).filter(ours);
   const of = (kind: Cue['kind']) => inScope.filter((c) => c.data.kind === kind);
   const pastDue = published !== null && startsAfter(published.slice(0, 10), window.due);
 
@@ -118,21 +139,27 @@ export function classifyMention(
   }
   if (question && (!decided || decided.stance !== 'denied')) decided = { stance: 'unclear', cues: [], roles: [] };
   const anchor = decided?.cues[0] ?? scope.anchors[0];
-  const eventDate = nearest(dates, anchor);
+  // A date after the report is where a plan points; one on or before it dates what happened.
+  const ahead = (d: EventDate) => published !== null && startsAfter(d.value, published.slice(0, 10));
+  const eventDate = nearest(dates.filter((d) => !ahead(d)), anchor);
+  const targetDate = nearest(dates.filter(ahead), anchor);
   if (!decided) {
     // No cue: a dated plan reads as scheduled ("انسحاب القوات من عين الأسد في أيلول 2025" before September).
-    const ahead = eventDate && published && startsAfter(eventDate.value, published.slice(0, 10));
-    decided = { stance: ahead ? 'scheduled' : 'unclear', cues: [], roles: [] };
+    decided = { stance: targetDate ? 'scheduled' : 'unclear', cues: [], roles: [] };
   }
 
-  const attribution = attribute(prepared, cues, scope, of('speech'));
+  const attribution = attribute(prepared, cues, scope, [...of('speech'), ...of('according')]);
   const hedges = of('hedge');
   const hedged = hedges.length > 0 || attribution?.actor.data.kind === 'actor' && (attribution.actor.data as { id: string }).id === 'unnamed-sources';
 
   const historyCues = of('history');
   const datedInWindow = dates.some((d) => !endsBefore(d.value, window.from));
   const publishedBefore = published !== null && endsBefore(published.slice(0, 10), window.from);
-  const history = publishedBefore || (eventDate !== null && endsBefore(eventDate.value, window.from)) || (historyCues.length > 0 && !datedInWindow);
+  // "the end of the combat mission" is history when it reports an event; Arabic outlets also call the
+  // 2024 plan "إنهاء المهام القتالية", which is no history.
+  const pastEvent = decided.stance === 'completed' || decided.stance === 'started';
+  const history =
+    publishedBefore || (eventDate !== null && endsBefore(eventDate.value, window.from)) || (pastEvent && historyCues.length > 0 && !datedInWindow);
 
   const backgroundCues = of('background');
   const inLead = scope.sentences[0]! < LEAD_SENTENCES;
@@ -148,6 +175,7 @@ export function classifyMention(
   }
   for (const h of hedges) mark(h, 'hedge');
   if (eventDate) mark(eventDate, 'date');
+  if (targetDate) mark(targetDate, 'date');
   if (history) for (const h of historyCues) mark(h, 'history');
   if (background) for (const b of backgroundCues) mark(b, 'background');
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -159,6 +187,7 @@ export function classifyMention(
     history,
     background,
     eventDate: eventDate?.value ?? null,
+    targetDate: targetDate?.value ?? null,
     cues: dedupeSpans(spans),
   };
 }
@@ -233,11 +262,14 @@ function resolveCue(
       return neg ? res('unclear', [neg, 'negation']) : res('denied');
     case 'stay': {
       if (neg) return res('scheduled', [neg, 'negation']);
-      const target = dates.find((d) => d.start > cue.end);
-      return res(target && !startsAfter(target.value, window.due) ? 'scheduled' : 'delayed');
+      // Staying until a date: the plan when on or before the due date, a delay after it; without a
+      // date, part of a plan when the sentence states one ("على أن تبقى …"), else a stay beyond it.
+      const target = dates.find((d) => d.start > cue.end) ?? dates[0];
+      if (target) return res(startsAfter(target.value, window.due) ? 'delayed' : 'scheduled');
+      return res(planned ? 'scheduled' : 'delayed');
     }
     case 'reposition': {
-      const contrast = inScope.find((o) => (o.data.kind === 'contrast' || o.data.kind === 'negation') && o.sentence === cue.sentence);
+      const contrast = inScope.find((o) => o.data.kind === 'contrast' && o.sentence === cue.sentence) ?? neg;
       if (contrast) return res('denied', [contrast, 'contrast']);
       if (fut) return res('scheduled', [fut, 'future']);
       return res('started');
@@ -258,6 +290,8 @@ function nearest(dates: EventDate[], anchor: { start: number; end: number } | un
 
 /** How far apart (in words) a speaker and a speech verb may be: "قال المتحدث باسم قيادة العمليات المشتركة". */
 const SPEAKER_REACH = 8;
+/** "بحسب مصادر أمنية", "according to two US officials": the actor follows within this many words. */
+const ACCORDING_REACH = 3;
 
 interface Attributed {
   actor: Found<Cue>;
@@ -273,13 +307,14 @@ interface Attributed {
 function attribute(prepared: PreparedText, cues: TextCues, scope: MentionScope, speechInScope: Found<Cue>[]): Attributed | null {
   const speaking = (s: number): Attributed | null => {
     const here = cues[s] ?? [];
-    const verbs = here.filter((c) => c.data.kind === 'speech');
+    const verbs = here.filter((c) => c.data.kind === 'speech' || c.data.kind === 'according');
     let best: { a: Found<Cue>; v: Found<Cue>; d: number } | null = null;
     for (const a of here) {
       if (a.data.kind !== 'actor') continue;
       for (const v of verbs) {
         if (v.first <= a.last && a.first <= v.last && v.term !== a.term) continue;
         const d = v.last < a.first ? a.first - v.last : v.first > a.last ? v.first - a.last : 0;
+        if (v.data.kind === 'according' && !(v.last < a.first && d <= ACCORDING_REACH)) continue;
         // A longer actor phrase over the same words names it better ("مصدر أمني" over "مصدر").
         if (d <= SPEAKER_REACH && (!best || d < best.d || (d === best.d && a.last - a.first > best.a.last - best.a.first))) best = { a, v, d };
       }

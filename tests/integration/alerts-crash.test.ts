@@ -4,8 +4,22 @@ import { alertId, deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
 import { pollFeedsOnce } from '../../src/cli/feeds.js';
 import { connect } from '../../src/redis/connection.js';
-import { alertEnv, configDir, deliveriesOf, deliveryJob, feedEntry, fixture, getDelivery, newSecret, openAlertApp, pause, waitForDelivery } from '../support/alerts-harness.js';
+import {
+  alertEnv,
+  configDir,
+  deliveriesOf,
+  deliveriesSettled,
+  deliveryJob,
+  feedEntry,
+  fixture,
+  getDelivery,
+  newSecret,
+  openAlertApp,
+  waitForDelivery,
+  waitForJobState,
+} from '../support/alerts-harness.js';
 import { FeedSite } from '../support/feed-site.js';
+import { INTERVAL_MS, PIPELINE_MS, PROCESS_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { assertFreshBuild, killAll, startCli, type Running } from './processes.js';
@@ -23,7 +37,8 @@ const secret = newSecret();
 const hook = new WebhookReceiver(secret);
 
 async function attached(expected: number): Promise<void> {
-  await vi.waitFor(async () => expect(await app.queues.deliver.getWorkersCount()).toBe(expected), { timeout: 15_000, interval: 50 });
+  // A worker process attaches once it has loaded the app: seconds on a loaded machine.
+  await vi.waitFor(async () => expect(await app.queues.deliver.getWorkersCount()).toBe(expected), { timeout: PROCESS_MS, interval: INTERVAL_MS });
 }
 
 beforeAll(async () => {
@@ -40,7 +55,7 @@ beforeAll(async () => {
   });
   env = alertEnv(url, prefix, dir, { MARSAD_LOG_LEVEL: 'warn' });
   app = await openAlertApp(env);
-});
+}, SLOW_TEST_MS);
 
 afterAll(async () => {
   await killAll();
@@ -52,16 +67,16 @@ afterAll(async () => {
 });
 
 describe('a deliver worker killed mid-delivery', () => {
-  it('leaves one delivery record, sent by the next worker with the same webhook-id', { timeout: 90_000 }, async () => {
+  it('leaves one delivery record, sent by the next worker with the same webhook-id', { timeout: SLOW_TEST_MS }, async () => {
     hook.reply({ hang: true });
     const first: Running = startCli(['worker', 'deliver'], env);
     await attached(1);
     // Every other stage runs in this process (pollFeedsOnce starts the idle ones); deliver runs in the child.
-    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: 30_000 });
+    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: PIPELINE_MS });
     const article = (await app.store.getArticles(await app.store.listArticleIds({}, 0)))[0]!;
     const alert = alertId('ain-al-asad-exit', article.id);
     const id = deliveryId(alert, 'crash-hook');
-    await vi.waitFor(() => expect(hook.requests).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(hook.requests).toHaveLength(1), { timeout: WAIT_MS, interval: INTERVAL_MS });
 
     const inFlight = await getDelivery(app, id);
     expect(inFlight).toMatchObject({ status: 'pending', attempts: 1 });
@@ -81,7 +96,8 @@ describe('a deliver worker killed mid-delivery', () => {
     checker = new Worker('deliver', undefined, { connection: checkerConnection, prefix, autorun: false, stalledInterval: 1000 });
     void checker.startStalledCheckTimer();
 
-    await vi.waitFor(() => expect(hook.requests).toHaveLength(2), { timeout: 60_000, interval: 50 });
+    // Lock expiry (30 s) and two stalled checks, then the second worker's attempt.
+    await vi.waitFor(() => expect(hook.requests).toHaveLength(2), { timeout: SLOW_TEST_MS / 2, interval: 50 });
     const sent = await waitForDelivery(app, id, (d) => d.status === 'sent');
     expect(sent).toMatchObject({ attempts: 2, attemptStartedAt: null, lastError: null });
     expect(await deliveriesOf(app, 'crash-hook')).toHaveLength(1);
@@ -89,10 +105,10 @@ describe('a deliver worker killed mid-delivery', () => {
     expect(hook.requests.map((r) => r.headers['webhook-id'])).toEqual([alert, alert]);
     expect(hook.requests.every((r) => r.verified)).toBe(true);
     expect(hook.requests[0]!.body.equals(hook.requests[1]!.body)).toBe(true);
-    const job = (await deliveryJob(app, id))!;
-    await vi.waitFor(async () => expect(await job.getState()).toBe('completed'), { timeout: 5_000, interval: 50 });
-    expect(second.stderr).toContain('the previous attempt was cut short');
-    await pause(500);
+    await waitForJobState(app, id, 'completed');
+    // The child's log comes through a pipe, read by this process when it gets to it.
+    await vi.waitFor(() => expect(second.stderr).toContain('the previous attempt was cut short'), { timeout: WAIT_MS, interval: INTERVAL_MS });
+    await deliveriesSettled(app);
     expect(hook.requests).toHaveLength(2);
   });
 });

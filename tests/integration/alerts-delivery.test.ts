@@ -12,6 +12,7 @@ import {
   configDir,
   convoyReprint,
   deliveriesOf,
+  deliveriesSettled,
   feedEntry,
   fixture,
   getDelivery,
@@ -19,8 +20,10 @@ import {
   openAlertApp,
   pause,
   waitForDelivery,
+  waitForJobState,
 } from '../support/alerts-harness.js';
 import { FeedSite } from '../support/feed-site.js';
+import { INTERVAL_MS, PIPELINE_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
@@ -99,13 +102,13 @@ beforeAll(async () => {
   app = await openAlertApp(env);
   // The 410 receiver answers 410 to everything it gets.
   hooks.gone.reply(...Array.from({ length: 10 }, () => ({ status: 410, body: 'gone' })));
-  const polled = await pollFeedsOnce(app, [app.config.feeds[0]!], { timeoutMs: 30_000 });
+  const polled = await pollFeedsOnce(app, [app.config.feeds[0]!], { timeoutMs: PIPELINE_MS });
   expect(polled.polls[0]!.note).toBe('1 new, 0 backfill, 0 known');
   convoy = await articleFrom(daily, 'ain-al-asad-convoy');
   expect(convoy.milestones.map((m) => m.id)).toContain('ain-al-asad-exit');
   convoyAlert = (await app.alerts.getAlerts([alertId('ain-al-asad-exit', convoy.id)]))[0]!;
   expect(convoyAlert).toBeDefined();
-});
+}, SLOW_TEST_MS);
 
 afterAll(async () => {
   await app?.close();
@@ -113,7 +116,8 @@ afterAll(async () => {
   if (url) await deleteKeys(url, prefix);
 });
 
-describe('a new article that mentions a milestone', () => {
+// Tests wait on states in turn (a delivery sent, the queue settled…): SLOW_TEST_MS only guards against a hang.
+describe('a new article that mentions a milestone', { timeout: SLOW_TEST_MS }, () => {
   it('is recorded once: on the alert log and on the stream', async () => {
     const ids = await app.alerts.listAlertIds(0);
     expect(ids).toEqual([convoyAlert.id]);
@@ -137,7 +141,8 @@ describe('a new article that mentions a milestone', () => {
     const d = await waitForDelivery(app, deliveryId(convoyAlert.id, 'ops-hook'), (x) => x.status === 'sent');
     expect(d).toMatchObject({ status: 'sent', attempts: 1, attemptStartedAt: null, lastError: null, channel: 'webhook', alertIds: [convoyAlert.id] });
     expect(d.lastResponse).toMatch(/^200 ok/);
-    await pause(300);
+    // Once the queue has nothing left to send, nothing more can come.
+    await deliveriesSettled(app);
     expect(hooks.ops.requests).toHaveLength(1);
     const [req] = hooks.ops.requests;
     expect(req!.verified).toBe(true);
@@ -166,25 +171,25 @@ describe('a new article that mentions a milestone', () => {
   it('reaches nobody whose filters refuse it (milestones: [harir-exit]; languages: [en])', async () => {
     expect(await deliveriesOf(app, 'harir-only')).toEqual([]);
     expect(await deliveriesOf(app, 'english-mail')).toEqual([]);
-    await pause(300);
+    await deliveriesSettled(app);
     expect(hooks.harir.requests).toHaveLength(0);
     expect(sink.messages.filter((m) => m.to.includes('english@example.org'))).toHaveLength(0);
   });
 });
 
-describe('a reprint by another outlet', () => {
+describe('a reprint by another outlet', { timeout: SLOW_TEST_MS }, () => {
   it('alerts nobody and is listed under the alert\'s "also reported by" (marsad alerts --json)', async () => {
     const deliveriesBefore = (await app.alerts.listDeliveryIds(0)).length;
     const requestsBefore = hooks.ops.requests.length;
     const mailsBefore = sink.messages.length;
-    const polled = await pollFeedsOnce(app, [app.config.feeds[1]!], { timeoutMs: 30_000 });
+    const polled = await pollFeedsOnce(app, [app.config.feeds[1]!], { timeoutMs: PIPELINE_MS });
     expect(polled.polls[0]!.note).toBe('1 new, 0 backfill, 0 known');
     const reprint = await articleFrom(other, 'convoy-reprint');
     expect(reprint.duplicateOf).toBe(convoy.id);
     expect(await app.alerts.listAlertIds(0)).toEqual([convoyAlert.id]);
     expect(await app.redis.xlen(app.alerts.streamKey)).toBe(1);
     expect((await app.alerts.listDeliveryIds(0)).length).toBe(deliveriesBefore);
-    await pause(500);
+    await deliveriesSettled(app);
     expect(hooks.ops.requests.length).toBe(requestsBefore);
     expect(sink.messages.length).toBe(mailsBefore);
 
@@ -205,20 +210,23 @@ describe('a reprint by another outlet', () => {
   });
 });
 
-describe('a receiver that answers 410 Gone', () => {
+describe('a receiver that answers 410 Gone', { timeout: SLOW_TEST_MS }, () => {
   it('disables its subscriber, and later alerts skip it', async () => {
     const d = await waitForDelivery(app, deliveryId(convoyAlert.id, 'gone-hook'), (x) => x.status === 'failed');
     expect(d.attempts).toBe(1);
     expect(d.lastError).toMatch(/410/);
-    const gone = (await app.subscribers.get('gone-hook'))!;
-    expect(gone.disabled).toMatchObject({ reason: expect.stringMatching(/410/) });
+    // The worker saves the failed record, then disables the subscriber, then BullMQ fails the job: each in turn.
+    await vi.waitFor(async () => expect((await app.subscribers.get('gone-hook'))!.disabled).toMatchObject({ reason: expect.stringMatching(/410/) }), {
+      timeout: WAIT_MS,
+      interval: INTERVAL_MS,
+    });
     expect(hooks.gone.requests).toHaveLength(1);
-    const job = (await app.queues.deliver.getJob(`deliver-${d.id}`))!;
-    expect(await job.getState()).toBe('failed');
+    const job = await waitForJobState(app, d.id, 'failed');
+    expect(job.id).toBe(`deliver-${d.id}`);
 
     // A later story (Victory base, baghdad-exit) goes to the others but not to the disabled subscriber.
     daily.setArticles([fixture('ain-al-asad-convoy'), fixture('victory-base-inventory')]);
-    const polled = await pollFeedsOnce(app, [app.config.feeds[0]!], { timeoutMs: 30_000 });
+    const polled = await pollFeedsOnce(app, [app.config.feeds[0]!], { timeoutMs: PIPELINE_MS });
     expect(polled.polls[0]!.note).toBe('1 new, 0 backfill, 1 known');
     const victory = await articleFrom(daily, 'victory-base-inventory');
     const victoryAlert = alertId('baghdad-exit', victory.id);
@@ -226,13 +234,13 @@ describe('a receiver that answers 410 Gone', () => {
     await waitForDelivery(app, deliveryId(victoryAlert, 'ops-hook'), (x) => x.status === 'sent');
     expect(await app.alerts.getDelivery(deliveryId(victoryAlert, 'gone-hook'))).toBeNull();
     expect((await deliveriesOf(app, 'gone-hook')).map((x) => x.id)).toEqual([d.id]);
-    await pause(300);
+    await deliveriesSettled(app);
     expect(hooks.gone.requests).toHaveLength(1);
     expect(hooks.ops.requests.map((r) => r.headers['webhook-id'])).toEqual([convoyAlert.id, victoryAlert]);
   });
 });
 
-describe('a digest subscriber (every hour)', () => {
+describe('a digest subscriber (every hour)', { timeout: SLOW_TEST_MS }, () => {
   it('gets one message listing the alerts of the window that just ended; nothing when there are none', async () => {
     // Routed alerts wait in the digest list, not as deliveries.
     expect(await deliveriesOf(app, 'hourly-hook')).toEqual([]);
@@ -240,8 +248,9 @@ describe('a digest subscriber (every hour)', () => {
     const alerts = await app.alerts.getAlerts(ids);
     expect(alerts).toHaveLength(2);
     const HOUR = 3_600_000;
-    // Wait out the last seconds of an hour, so the window does not move between here and the job.
-    if (HOUR - (Date.now() % HOUR) < 5_000) await pause(HOUR - (Date.now() % HOUR) + 100);
+    // The digest job takes its window from the clock: wait out the last minute of an hour, so that the
+    // window does not move between here and the last job, even on a slow machine.
+    if (HOUR - (Date.now() % HOUR) < 60_000) await pause(HOUR - (Date.now() % HOUR) + 100);
     const to = Math.floor(Date.now() / HOUR) * HOUR;
     // As if both alerts had been routed during the previous hour.
     for (const [i, a] of alerts.entries()) await app.alerts.addToDigest('hourly-hook', a, to - HOUR + (i + 1) * 60_000);
@@ -249,7 +258,7 @@ describe('a digest subscriber (every hour)', () => {
 
     const runDigest = async (subscriberId: string, n: number) => {
       const job = await app.queues.digest.add('digest', { subscriberId }, { jobId: `digest-${subscriberId}-test-${n}` });
-      await vi.waitFor(async () => expect(await job.getState()).toBe('completed'), { timeout: 10_000, interval: 25 });
+      await vi.waitFor(async () => expect(await job.getState()).toBe('completed'), { timeout: WAIT_MS, interval: INTERVAL_MS });
       return (await app.queues.digest.getJob(job.id!))!.returnvalue as { status: string; next: string[]; note: string };
     };
 
@@ -276,7 +285,7 @@ describe('a digest subscriber (every hour)', () => {
     const empty = await runDigest('hourly-empty', 1);
     expect(empty).toMatchObject({ status: 'skipped', next: [] });
     expect(await deliveriesOf(app, 'hourly-empty')).toEqual([]);
-    await pause(300);
+    await deliveriesSettled(app);
     expect(hooks.hourly.requests).toHaveLength(1);
     expect(sink.messages.length).toBe(mailsBefore);
     expect((await getDelivery(app, d.id)).status).toBe('sent');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { alertId, deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
 import { retryDelivery } from '../../src/cli/alerts.js';
@@ -7,16 +7,18 @@ import { DELIVERY_ATTEMPTS } from '../../src/deliver/backoff.js';
 import {
   alertEnv,
   configDir,
+  deliveriesSettled,
   deliveryJob,
   feedEntry,
   fixture,
   newSecret,
   openAlertApp,
-  pause,
   promoteRetry,
   waitForDelivery,
+  waitForJobState,
 } from '../support/alerts-harness.js';
 import { FeedSite } from '../support/feed-site.js';
+import { INTERVAL_MS, PIPELINE_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -36,12 +38,8 @@ async function articleId(slug: string): Promise<string> {
   return a.id;
 }
 
-async function waitRequests(receiver: WebhookReceiver, n: number, timeout = 10_000): Promise<void> {
-  const until = Date.now() + timeout;
-  while (receiver.requests.length < n) {
-    if (Date.now() > until) throw new Error(`receiver got ${receiver.requests.length} requests, expected ${n}`);
-    await pause(20);
-  }
+async function waitRequests(receiver: WebhookReceiver, n: number): Promise<void> {
+  await vi.waitFor(() => expect(receiver.requests.length, 'requests the receiver got').toBeGreaterThanOrEqual(n), { timeout: WAIT_MS, interval: INTERVAL_MS });
 }
 
 beforeAll(async () => {
@@ -65,7 +63,7 @@ beforeAll(async () => {
 `,
   });
   app = await openAlertApp(alertEnv(url, prefix, dir));
-});
+}, SLOW_TEST_MS);
 
 afterAll(async () => {
   await app?.close();
@@ -73,10 +71,11 @@ afterAll(async () => {
   if (url) await deleteKeys(url, prefix);
 });
 
-describe('a receiver that is down for its first attempts', () => {
+// Each test puts a feed through the pipeline and then waits on several states in turn.
+describe('a receiver that is down for its first attempts', { timeout: SLOW_TEST_MS }, () => {
   it('gets the alert once it is back, with the same webhook-id every time', async () => {
     flaky.reply({ status: 500, body: 'deploying' }, { status: 503, body: 'still deploying' });
-    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: 30_000 });
+    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: PIPELINE_MS });
     const alert = alertId('ain-al-asad-exit', await articleId('ain-al-asad-convoy'));
     const id = deliveryId(alert, 'flaky-hook');
 
@@ -88,16 +87,16 @@ describe('a receiver that is down for its first attempts', () => {
     await promoteRetry(app, id);
     await waitRequests(flaky, 2);
     await waitForDelivery(app, id, (d) => d.attempts === 2 && d.attemptStartedAt === null);
-    // The second retry would be 5 min out.
-    const delayed = (await deliveryJob(app, id))!;
+    // The second retry would be 5 min out. The record is saved inside the processor, before BullMQ moves
+    // the job: wait for the move, then read the job.
+    const delayed = await waitForJobState(app, id, 'delayed');
     expect(delayed.delay).toBeGreaterThanOrEqual(4 * 60_000);
     // `marsad deliveries retry` on a delivery waiting for its retry runs that retry now, and adds no second job.
-    await expect(delayed.getState()).resolves.toBe('delayed');
     expect(await retryDelivery(app, id)).toBe(`✓ ${id}: queued again`);
     await waitRequests(flaky, 3);
     const sent = await waitForDelivery(app, id, (d) => d.status === 'sent');
     expect(sent).toMatchObject({ attempts: 3, lastError: null, attemptStartedAt: null });
-    expect(await job.getState()).toBe('completed');
+    expect((await waitForJobState(app, id, 'completed')).id).toBe(job.id);
     const jobs = await app.queues.deliver.getJobs(['completed', 'failed', 'delayed', 'waiting', 'active']);
     expect(jobs.filter((j) => (j.data as { deliveryId: string }).deliveryId === id)).toHaveLength(1);
 
@@ -105,16 +104,17 @@ describe('a receiver that is down for its first attempts', () => {
     expect(new Set(flaky.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([alert]));
     // One message: the body is the same on every attempt; only the signature's timestamp moves.
     expect(new Set(flaky.requests.map((r) => r.body.toString('utf8'))).size).toBe(1);
-    await pause(300);
+    // Nothing more comes once the queue has nothing left to send.
+    await deliveriesSettled(app);
     expect(flaky.requests).toHaveLength(3);
   });
 });
 
-describe('a receiver that stays down', () => {
+describe('a receiver that stays down', { timeout: SLOW_TEST_MS }, () => {
   it('sends the delivery to dead letter after every attempt, and a replay delivers it once it is back', async () => {
     down.reply(...Array.from({ length: DELIVERY_ATTEMPTS }, () => ({ status: 500, body: 'down' })));
     site.setArticles([fixture('ain-al-asad-convoy'), fixture('harir-handover-talks')]);
-    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: 30_000 });
+    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: PIPELINE_MS });
     const alert = alertId('harir-exit', await articleId('harir-handover-talks'));
     const id = deliveryId(alert, 'down-hook');
 
@@ -126,8 +126,8 @@ describe('a receiver that stays down', () => {
     const dead = await waitForDelivery(app, id, (d) => d.status === 'dead');
     expect(dead).toMatchObject({ attempts: DELIVERY_ATTEMPTS, lastError: 'receiver answered HTTP 500', attemptStartedAt: null });
     expect(await app.alerts.listDeliveryIds(0, 'dead')).toEqual([id]);
-    const job = (await deliveryJob(app, id))!;
-    expect(await job.getState()).toBe('failed');
+    // Dead on the record (saved by the processor) is failed for BullMQ once it has moved the job.
+    const job = await waitForJobState(app, id, 'failed');
     expect(job.attemptsMade).toBe(DELIVERY_ATTEMPTS);
 
     // Back, after one more hiccup: the replay has a fresh set of attempts, so that hiccup is a retry, not dead again.
@@ -147,7 +147,7 @@ describe('a receiver that stays down', () => {
 
     // Nothing to replay on a sent delivery.
     expect(await retryDelivery(app, id)).toBe(`✗ ${id}: it is sent, nothing to retry`);
-    await pause(300);
+    await deliveriesSettled(app);
     expect(down.requests).toHaveLength(DELIVERY_ATTEMPTS + 2);
   });
 });

@@ -3,7 +3,8 @@ import { alertId, deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
 import { DEFAULT_SEEDS_DIR, deliverSeedAlerts, seedDocuments, type SeedSummary } from '../../src/cli/seed.js';
 import type { MilestoneMentionedBody } from '../../src/deliver/webhook.js';
-import { alertEnv, configDir, newSecret, openAlertApp, pause } from '../support/alerts-harness.js';
+import { alertEnv, configDir, deliveriesSettled, newSecret, openAlertApp } from '../support/alerts-harness.js';
+import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -21,8 +22,8 @@ beforeAll(async () => {
   await hook.start();
   const dir = configDir({ subscribers: `subscribers:\n  - id: seed-hook\n    channel: webhook\n    url: ${hook.url}\n    secret: ${secret}\n` });
   app = await openAlertApp(alertEnv(url, prefix, dir));
-  summary = await seedDocuments(app, DEFAULT_SEEDS_DIR, { timeoutMs: 60_000 });
-});
+  summary = await seedDocuments(app, DEFAULT_SEEDS_DIR, { timeoutMs: PIPELINE_MS });
+}, SLOW_TEST_MS);
 
 afterAll(async () => {
   await app?.close();
@@ -30,7 +31,7 @@ afterAll(async () => {
   if (url) await deleteKeys(url, prefix);
 });
 
-describe('seeding', () => {
+describe('seeding', { timeout: SLOW_TEST_MS }, () => {
   it('records the seeds\' alerts as baseline and delivers nothing', async () => {
     expect(summary.failed).toBe(0);
     const expected = summary.outcomes
@@ -43,17 +44,19 @@ describe('seeding', () => {
     expect(alerts.every((a) => a.baseline)).toBe(true);
     expect(await app.redis.xlen(app.alerts.streamKey)).toBe(ids.length);
     expect(await app.alerts.listDeliveryIds(0)).toEqual([]);
-    await pause(500);
+    // The alert stage routes before the article is through (seedDocuments waited for that): whatever it
+    // queued has been sent once the queue is settled.
+    await deliveriesSettled(app);
     expect(hook.requests).toHaveLength(0);
     expect(await app.queues.deliver.count()).toBe(0);
   });
 
   it('delivers them with deliverSeedAlerts (marsad seed --alert), once each', async () => {
     const ids = await app.alerts.listAlertIds(0);
-    const deliveries = await deliverSeedAlerts(app, summary, 20_000);
+    const deliveries = await deliverSeedAlerts(app, summary, PIPELINE_MS);
     expect(deliveries.map((d) => d.status)).toEqual(ids.map(() => 'sent'));
     expect(new Set(deliveries.map((d) => d.id))).toEqual(new Set(ids.map((a) => deliveryId(a, 'seed-hook'))));
-    await pause(300);
+    await deliveriesSettled(app);
     expect(hook.requests).toHaveLength(ids.length);
     expect(hook.requests.every((r) => r.verified)).toBe(true);
     expect(new Set(hook.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set(ids));
@@ -61,9 +64,9 @@ describe('seeding', () => {
     for (const d of await app.alerts.getDeliveries(deliveries.map((x) => x.id))) expect(d).toMatchObject({ status: 'sent', attempts: 1 });
 
     // Asking again sends nothing new: the deliveries exist and are sent.
-    const again = await deliverSeedAlerts(app, summary, 5_000);
+    const again = await deliverSeedAlerts(app, summary, PIPELINE_MS);
     expect(again.map((d) => d.status)).toEqual(ids.map(() => 'sent'));
-    await pause(500);
+    await deliveriesSettled(app);
     expect(hook.requests).toHaveLength(ids.length);
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLOW_TEST_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 import { REPO, assertFreshBuild, cliEnv, freePort, killAll, runCli } from './processes.js';
 
@@ -28,8 +29,15 @@ afterAll(async () => {
 async function keysOf(keyPrefix: string): Promise<number> {
   const redis = new Redis(url, { maxRetriesPerRequest: 3 });
   try {
-    const [, keys] = await redis.scan('0', 'MATCH', `${keyPrefix.replace(/[*?[\]\\]/g, '\\$&')}:*`, 'COUNT', 10_000);
-    return keys.length;
+    // Every page of the SCAN: the shared Redis holds the keys of the test files running alongside.
+    let cursor = '0';
+    let count = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix.replace(/[*?[\]\\]/g, '\\$&')}:*`, 'COUNT', 10_000);
+      cursor = next;
+      count += keys.length;
+    } while (cursor !== '0');
+    return count;
   } finally {
     redis.disconnect();
   }
@@ -53,7 +61,8 @@ function breakTaxonomy(dir: string): number {
   return i + 1;
 }
 
-describe('a configuration mistake stops marsad with the file, the line and the key', () => {
+// Each test runs marsad processes: the limits only guard against a hang (see support/limits.ts).
+describe('a configuration mistake stops marsad with the file, the line and the key', { timeout: SLOW_TEST_MS }, () => {
   it('names every broken file: a bad value in settings.yaml and a YAML syntax error in taxonomy.yaml', async () => {
     let brokenLine = 0;
     const dir = configDir('two-broken', (d) => {
@@ -100,7 +109,7 @@ describe('a configuration mistake stops marsad with the file, the line and the k
   });
 });
 
-describe('marsad seed --dir with bad documents', () => {
+describe('marsad seed --dir with bad documents', { timeout: SLOW_TEST_MS }, () => {
   const dir = path.join(tmp, 'seeds');
   const good = ['003_acef2ed65af1df9d.txt', '004_32fed4459143db96.txt'];
 

@@ -4,12 +4,16 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENT_STAGES, STAGES } from '../../src/queues/names.js';
+import { SLOW_TEST_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 import { REPO, assertFreshBuild, cliEnv, freePort, killAll, runCli } from './processes.js';
 
 const CONTRACT_FIELDS = ['id', 'origin', 'url', 'source', 'title', 'published', 'language', 'text', 'bases', 'topics', 'milestones', 'duplicateOf', 'alsoReportedBy'];
 const SEEDS = path.join(REPO, 'seeds');
 const SEED_FILES = readdirSync(SEEDS).filter((f) => f.endsWith('.txt')).sort();
+// Each test runs one to three marsad processes, each loading the whole app (about 1 s of CPU; much longer
+// on a loaded machine): runCli's process limit and this test limit only guard against a hang.
+const PROCESS_TESTS = { timeout: SLOW_TEST_MS };
 
 let url: string;
 let prefix: string;
@@ -35,7 +39,7 @@ interface ArticleJson {
   [key: string]: unknown;
 }
 
-describe('marsad seed, articles, status', () => {
+describe('marsad seed, articles, status', PROCESS_TESTS, () => {
   it('seed puts the five seeds through and prints a summary; a second seed creates nothing', async () => {
     const first = await runCli(['seed'], env);
     expect(first.code, first.stderr).toBe(0);
@@ -138,7 +142,7 @@ describe('marsad seed, articles, status', () => {
   });
 });
 
-describe.concurrent('marsad analyze: no Redis needed', () => {
+describe.concurrent('marsad analyze: no Redis needed', PROCESS_TESTS, () => {
   const seed003 = path.join('seeds', SEED_FILES.find((f) => f.startsWith('003_'))!);
   const seed004 = path.join('seeds', SEED_FILES.find((f) => f.startsWith('004_'))!);
   let dead: NodeJS.ProcessEnv;
@@ -188,7 +192,7 @@ describe.concurrent('marsad analyze: no Redis needed', () => {
   });
 });
 
-describe.concurrent('marsad usage', () => {
+describe.concurrent('marsad usage', PROCESS_TESTS, () => {
   it('an unknown command exits 2 with the help', async () => {
     const ran = await runCli(['frobnicate'], env);
     expect(ran.code).toBe(2);

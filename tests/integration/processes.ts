@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { redisAnswers } from '../../src/redis/connection.js';
+import { INTERVAL_MS, PROCESS_MS, WAIT_MS } from '../support/limits.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(REPO, 'bin/marsad.js');
@@ -88,8 +89,11 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv, cwd = REPO): Ru
   return start(process.execPath, [BIN, ...args], env, cwd);
 }
 
-/** Runs the CLI to its end; kills it (and fails) when it takes longer than `timeoutMs`. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv, { timeoutMs = 20_000, cwd = REPO } = {}): Promise<Ran> {
+/**
+ * Runs the CLI to its end; kills it (and fails) when it takes longer than `timeoutMs`: a guard against a
+ * hang, not a time budget (a start alone loads the whole app, seconds of a loaded machine's CPU).
+ */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, { timeoutMs = PROCESS_MS, cwd = REPO } = {}): Promise<Ran> {
   const running = startCli(args, env, cwd);
   const timer = setTimeout(() => running.child.kill('SIGKILL'), timeoutMs);
   try {
@@ -101,8 +105,8 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, { timeoutMs
   }
 }
 
-/** Waits for the exit, killing the process when it has not exited within `timeoutMs`. */
-export async function exitWithin(running: Running, timeoutMs: number): Promise<Ran & { ms: number }> {
+/** Waits for the exit, killing the process when it has not exited within `timeoutMs` (a guard against a hang). */
+export async function exitWithin(running: Running, timeoutMs: number = PROCESS_MS): Promise<Ran & { ms: number }> {
   const started = Date.now();
   const timer = setTimeout(() => running.child.kill('SIGKILL'), timeoutMs);
   try {
@@ -140,8 +144,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether Redis answers a PING (connecting may take a while on a loaded machine: that is not "no"). */
 export async function pings(url: string): Promise<boolean> {
-  return redisAnswers(url, 500);
+  return redisAnswers(url, 5_000);
 }
 
 /** A throwaway redis-server on a free loopback port (no persistence), tracked like every child. */
@@ -154,7 +159,7 @@ export async function startRedisServer(dir: string): Promise<{ url: string; serv
       if (server.child.exitCode !== null) throw new Error(`redis-server exited: ${server.stdout}`);
       if (!(await pings(url))) throw new Error(`redis-server on ${url} does not answer yet`);
     },
-    { timeout: 10_000, interval: 50 },
+    { timeout: WAIT_MS, interval: INTERVAL_MS },
   );
   return { url, server };
 }

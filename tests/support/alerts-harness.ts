@@ -13,6 +13,7 @@ import { createLogger } from '../../src/log.js';
 import { jobIdFor } from '../../src/queues/jobs.js';
 import type { FixtureArticle } from '../fixtures/feed-site/articles.js';
 import { ARTICLES } from '../fixtures/feed-site/articles.js';
+import { INTERVAL_MS, WAIT_MS } from './limits.js';
 
 /** A Standard Webhooks secret for a test subscriber. */
 export function newSecret(): string {
@@ -90,7 +91,7 @@ export async function getDelivery(app: App, id: string): Promise<Delivery> {
  * Waits until the delivery's job is delayed (a retry scheduled by the backoff) and promotes it, so a
  * test does not wait 5 s, 5 min, 30 min… for the next attempt.
  */
-export async function promoteRetry(app: App, deliveryId: string, timeout = 10_000): Promise<void> {
+export async function promoteRetry(app: App, deliveryId: string, timeout = WAIT_MS): Promise<void> {
   await vi.waitFor(
     async () => {
       const job = await deliveryJob(app, deliveryId);
@@ -99,18 +100,53 @@ export async function promoteRetry(app: App, deliveryId: string, timeout = 10_00
       if (state !== 'delayed') throw new Error(`job for ${deliveryId} is ${state}, not delayed yet`);
       await job.promote();
     },
-    { timeout, interval: 25 },
+    { timeout, interval: INTERVAL_MS },
   );
 }
 
-export async function waitForDelivery(app: App, id: string, ok: (d: Delivery) => boolean, timeout = 15_000): Promise<Delivery> {
+type JobState = Awaited<ReturnType<NonNullable<Awaited<ReturnType<typeof deliveryJob>>>['getState']>>;
+
+/**
+ * The delivery's job once BullMQ has moved it to `state`, read after the move (attemptsMade, delay…). The
+ * worker updates the delivery record inside its processor, before BullMQ moves the job: a test that saw
+ * the record change must still wait for the job.
+ */
+export async function waitForJobState(app: App, deliveryId: string, state: JobState, timeout = WAIT_MS) {
+  return vi.waitFor(
+    async () => {
+      const job = await deliveryJob(app, deliveryId);
+      if (!job) throw new Error(`no job for ${deliveryId}`);
+      const now = await job.getState();
+      if (now !== state) throw new Error(`job for ${deliveryId} is ${now}, not ${state} yet`);
+      return (await deliveryJob(app, deliveryId))!;
+    },
+    { timeout, interval: INTERVAL_MS },
+  );
+}
+
+/**
+ * Waits until the deliver queue has nothing waiting, active or delayed: whatever was going to be sent has
+ * been. A test that checks that nothing more arrives checks it after this, rather than after a pause.
+ */
+export async function deliveriesSettled(app: App, timeout = WAIT_MS): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const counts = await app.queues.deliver.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+      const busy = Object.entries(counts).filter(([, n]) => n > 0);
+      if (busy.length > 0) throw new Error(`deliver queue still has ${busy.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    },
+    { timeout, interval: INTERVAL_MS },
+  );
+}
+
+export async function waitForDelivery(app: App, id: string, ok: (d: Delivery) => boolean, timeout = WAIT_MS): Promise<Delivery> {
   return vi.waitFor(
     async () => {
       const d = await app.alerts.getDelivery(id);
       if (!d || !ok(d)) throw new Error(`delivery ${id} is ${d ? `${d.status} after ${d.attempts} attempts` : 'missing'}`);
       return d;
     },
-    { timeout, interval: 25 },
+    { timeout, interval: INTERVAL_MS },
   );
 }
 

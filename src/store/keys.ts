@@ -16,6 +16,8 @@ export function keys(p: string) {
     articles: `${p}:articles`,
     seq: `${p}:seq`,
     index: (kind: IndexKind, id: string) => `${p}:idx:${kind}:${id}`,
+    /** Hash per milestone: article id -> its timeline entry (stance, attribution, dates, evidence). */
+    timeline: (milestoneId: string) => `${p}:timeline:${milestoneId}`,
     url: (hash: string) => `${p}:url:${hash}`,
     hash: (hash: string) => `${p}:hash:${hash}`,
     signature: (id: string) => `${p}:sig:${id}`,

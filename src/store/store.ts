@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { timelineEntries, type TimelineEntry } from '../milestones/assess.js';
 import type { Redis } from 'ioredis';
 import type { Article, DuplicateRef, FeedItem, SourceDocument } from '../model.js';
 import { keys, type IndexKind, type Keys } from './keys.js';
@@ -111,14 +112,22 @@ export class Store {
     return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as Article]));
   }
 
-  /** Writes the article and keeps the listing and tag indexes in step with it. */
+  /** Writes the article and keeps the listing, the tag indexes and the milestone timelines in step with it. */
   async saveArticle(article: Article, previous: Article | null): Promise<void> {
     const tx = this.redis.multi();
     tx.set(this.k.article(article.id), JSON.stringify({ ...article, alsoReportedBy: [] }));
     tx.zadd(this.k.articles, article.seq, article.id);
     for (const [kind, ids] of indexEntries(previous)) for (const id of ids) tx.zrem(this.k.index(kind, id), article.id);
     for (const [kind, ids] of indexEntries(article)) for (const id of ids) tx.zadd(this.k.index(kind, id), article.seq, article.id);
+    for (const m of previous?.milestones ?? []) tx.hdel(this.k.timeline(m.id), article.id);
+    for (const [id, entry] of timelineEntries(article)) tx.hset(this.k.timeline(id), article.id, JSON.stringify(entry));
     await tx.exec();
+  }
+
+  /** Every timeline entry of a milestone (one per article that mentions it), unordered. */
+  async milestoneTimeline(milestoneId: string): Promise<TimelineEntry[]> {
+    const raw = await this.redis.hvals(this.k.timeline(milestoneId));
+    return raw.map((r) => JSON.parse(r) as TimelineEntry);
   }
 
   async countArticles(): Promise<number> {

@@ -115,12 +115,44 @@ function tokenKeys(norm: string): string[] {
 export function prepareText(text: string): PreparedText {
   const sentences = splitSentences(text);
   const tokens = sentences.map((s) =>
-    tokenize(text.slice(s.start, s.end))
-      .map((t) => ({ norm: t.norm, start: t.start + s.start, end: t.end + s.start }))
-      // A possessive 's is not a word: "the coalition's mission" reads as "coalition mission".
-      .filter((t) => !(t.norm === 's' && APOSTROPHE.test(text[t.start - 1] ?? ''))),
+    joinAcronyms(
+      text,
+      tokenize(text.slice(s.start, s.end))
+        .map((t) => ({ norm: t.norm, start: t.start + s.start, end: t.end + s.start }))
+        // A possessive 's is not a word: "the coalition's mission" reads as "coalition mission".
+        .filter((t) => !(t.norm === 's' && APOSTROPHE.test(text[t.start - 1] ?? ''))),
+    ),
   );
   return { text, sentences, tokens, keys: tokens.map((ts) => ts.map((t) => tokenKeys(t.norm))) };
+}
+
+/**
+ * A dotted acronym is one word: "U.S." and "U.S.-led" read as "us", so that "U.S. forces" is "us forces"
+ * as the lexicons write it (and "U.N.", "U.K." likewise). Single Latin letters joined by a dot, with no
+ * space between them, are merged into one token over the same text.
+ */
+function joinAcronyms(text: string, tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    let j = i;
+    while (
+      j + 1 < tokens.length &&
+      /^[a-z]$/.test(tokens[j]!.norm) &&
+      /^[a-z]$/.test(tokens[j + 1]!.norm) &&
+      text[tokens[j]!.end] === '.' &&
+      tokens[j + 1]!.start === tokens[j]!.end + 1
+    ) {
+      j++;
+    }
+    if (j === i) {
+      out.push(t);
+      continue;
+    }
+    out.push({ norm: tokens.slice(i, j + 1).map((x) => x.norm).join(''), start: t.start, end: tokens[j]!.end });
+    i = j;
+  }
+  return out;
 }
 
 export interface Found<T> {

@@ -38,29 +38,41 @@ export interface MilestoneMention {
 /** Mentions kept per milestone (the deciding one always among them), so long articles stay small. */
 export const MENTION_CAP = 8;
 
-/** A statement phrase, or a phrase of the named term list `id`. */
-type Lexeme = { kind: 'statement' } | { kind: 'term'; id: string };
+/** A statement phrase (a closure one needs a military word beside it), a place marker, or a phrase of the term list `id`. */
+type Lexeme = { kind: 'statement' | 'closure' | 'military' | 'destination' } | { kind: 'term'; id: string };
 
 export interface CompiledMilestones {
   gazetteer: Gazetteer;
   index: TermIndex<Lexeme>;
   stance: CompiledStance;
-  milestones: { id: string; bases: Set<string>; scope: string[][]; due: string; from: string }[];
+  milestones: { id: string; bases: Set<string>; scope: string[][]; unless: string[]; due: string; from: string }[];
 }
 
 /** `gazetteer` supplies the base names, so a base is recognized the same way as in tagText. */
 export function compileMilestones(config: Milestones, gazetteer: Gazetteer, lexicon: StanceLexicon): CompiledMilestones {
   const entries = [
     ...phraseEntries<Lexeme>(config.statements, { kind: 'statement' }),
+    ...phraseEntries<Lexeme>(config.closures, { kind: 'closure' }),
+    ...phraseEntries<Lexeme>(config.military, { kind: 'military' }),
+    ...phraseEntries<Lexeme>(config.destinations, { kind: 'destination' }),
     ...Object.entries(config.terms).flatMap(([id, phrases]) => phraseEntries<Lexeme>(phrases, { kind: 'term', id })),
   ];
   return {
     gazetteer,
     index: compileTerms(entries),
     stance: compileStance(lexicon),
-    milestones: config.milestones.map((m) => ({ id: m.id, bases: new Set(m.bases), scope: m.scope, due: m.due, from: m.from })),
+    milestones: config.milestones.map((m) => ({ id: m.id, bases: new Set(m.bases), scope: m.scope, unless: m.unless, due: m.due, from: m.from })),
   };
 }
+
+/** How many words a destination marker may stand before the place it points to ("إلى القاعدة الجوية في مطار أربيل"). */
+const DESTINATION_REACH = 4;
+/** Words that may stand between a destination marker and the place: the head words of a place's name. */
+const PLACE_HEADS = new Set(['the', 'a', 'an', 'its', 'their', 'base', 'air', 'airbase', 'camp', 'city', 'في', 'قاعده', 'القاعده', 'الجويه', 'معسكر', 'مطار', 'مدينه', 'محافظه']);
+/** Words that name where forces come from: a destination before one of them is not about the subject after it. */
+const FROM_WORDS = new Set(['من', 'from', 'out']);
+/** Subjects this few words apart (or fewer) are one list, and share a statement: "من عين الأسد ومطار بغداد". */
+const LIST_GAP = 2;
 
 /**
  * Milestones the text mentions, in config order, each with its mentions classified (stance, attribution,
@@ -75,19 +87,34 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
     if (m.data.kind === 'base') push(bases[m.sentence]!, m.data.id, m);
   }
   const statements = prepared.sentences.map(() => [] as Found<unknown>[]);
+  const closures = prepared.sentences.map(() => [] as Found<unknown>[]);
+  const military = prepared.sentences.map(() => false);
+  const destinations = prepared.sentences.map(() => [] as Found<unknown>[]);
   const terms = prepared.sentences.map(() => new Map<string, Found<unknown>[]>());
   const lexemes = nonOverlapping(findTerms(compiled.index, prepared), (d) => (d.kind === 'term' ? d.id : d.kind));
   for (const f of lexemes) {
-    if (f.data.kind === 'statement') statements[f.sentence]!.push(f);
-    else push(terms[f.sentence]!, f.data.id, f);
+    const data = f.data;
+    const kind = data.kind;
+    if (data.kind === 'term') push(terms[f.sentence]!, data.id, f);
+    else if (kind === 'statement') statements[f.sentence]!.push(f);
+    else if (kind === 'closure') closures[f.sentence]!.push(f);
+    else if (kind === 'military') military[f.sentence] = true;
+    else if (kind === 'destination') destinations[f.sentence]!.push(f);
   }
+  // "closure", "إغلاق": a statement only where the sentence is about troops or bases.
+  closures.forEach((list, s) => {
+    if (military[s] && list.length > 0) statements[s] = [...statements[s]!, ...list].sort((a, b) => a.start - b.start);
+  });
+  const arriving = (f: Found<unknown>) => isDestination(prepared, f, destinations[f.sentence]!, statements[f.sentence]!);
 
   // Each milestone's subject matches per sentence, so a mention knows the other milestones beside it.
   const subjects = compiled.milestones.map((milestone) =>
     prepared.sentences.map((_, s) => {
-      const subject = [...milestone.bases].flatMap((b) => bases[s]!.get(b) ?? []);
+      const subject = [...milestone.bases].flatMap((b) => bases[s]!.get(b) ?? []).filter((f) => !arriving(f));
+      if (milestone.unless.some((id) => terms[s]!.has(id))) return subject;
       for (const group of milestone.scope) {
-        if (group.every((id) => terms[s]!.has(id))) subject.push(...group.flatMap((id) => terms[s]!.get(id)!));
+        const lists = group.map((id) => (terms[s]!.get(id) ?? []).filter((f) => !arriving(f)));
+        if (lists.every((l) => l.length > 0)) subject.push(...lists.flat());
       }
       return subject;
     }),
@@ -100,10 +127,12 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
     for (let s = 0; s < prepared.sentences.length; s++) {
       const subject = subjects[mi]![s]!;
       if (subject.length === 0) continue;
+      const rivalsHere = subjects.flatMap((other, oi) => (oi === mi ? [] : other[s]!));
+      const own = statements[s]!.filter((t) => owns(t, subject, rivalsHere));
       // The statement may follow the subject in the next sentence: "… قاعدة حرير. ومن المقرر إخلاؤها بحلول …".
-      const at = statements[s]!.length > 0 ? s : (statements[s + 1]?.length ?? 0) > 0 ? s + 1 : -1;
+      const at = own.length > 0 ? s : (statements[s + 1]?.length ?? 0) > 0 ? s + 1 : -1;
       if (at < 0) continue;
-      const matched = at === s ? [...subject, ...statements[s]!] : [...subject, ...statements[s]!, ...statements[at]!];
+      const matched = at === s ? [...subject, ...own] : [...subject, ...own, ...statements[at]!];
       const scope = at === s ? [s] : [s, at];
       const rivals = subjects.flatMap((other, oi) => (oi === mi ? [] : scope.flatMap((x) => other[x]!)));
       cues ??= findCues(compiled.stance, prepared);
@@ -122,6 +151,43 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
     result.push({ id: milestone.id, stance, history, evidence: buildEvidence(prepared, found, sentences.size), mentions: kept });
   });
   return result;
+}
+
+/** Token distance between two matches of one sentence (0 when they touch or overlap). */
+function apart(a: Found<unknown>, b: Found<unknown>): number {
+  return a.last < b.first ? b.first - a.last - 1 : b.last < a.first ? a.first - b.last - 1 : 0;
+}
+
+/**
+ * Whether a statement is about this subject rather than another milestone's subject in the same sentence
+ * ("قاعدة حرير آخر موقع … إثر إخلاء عين الأسد" leaves Harir without a statement): the nearer subject takes
+ * it, ties and lists of subjects ("from Ain al-Asad and Baghdad airport") share it.
+ */
+function owns(statement: Found<unknown>, subject: Found<unknown>[], rivals: Found<unknown>[]): boolean {
+  const theirs = rivals.filter((r) => !subject.some((o) => o.first <= r.first && r.last <= o.last));
+  if (theirs.length === 0) return true;
+  const ours = Math.min(...subject.map((o) => apart(statement, o)));
+  const nearest = Math.min(...theirs.map((r) => apart(statement, r)));
+  if (ours <= nearest) return true;
+  return theirs.some((r) => apart(r, statement) === nearest && subject.some((o) => apart(o, r) <= LIST_GAP));
+}
+
+/**
+ * A place right after a destination marker is where forces go ("إلى قاعدة حرير", "redeployed to Erbil"):
+ * only the head words of a name may stand between them, and no statement or "from".
+ */
+function isDestination(prepared: PreparedText, f: Found<unknown>, markers: Found<unknown>[], statements: Found<unknown>[]): boolean {
+  const keys = prepared.keys[f.sentence]!;
+  return markers.some((d) => {
+    if (d.last >= f.first || d.last < f.first - DESTINATION_REACH) return false;
+    if (keys[f.first]!.some((x) => FROM_WORDS.has(x))) return false;
+    if (statements.some((t) => t.first > d.last && t.first <= f.first)) return false;
+    for (let i = d.last + 1; i < f.first; i++) {
+      const k = keys[i]!;
+      if (k.some((x) => FROM_WORDS.has(x)) || !k.some((x) => PLACE_HEADS.has(x))) return false;
+    }
+    return true;
+  });
 }
 
 /** One evidence entry over the mention's one or two sentences. */

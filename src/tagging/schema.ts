@@ -119,6 +119,8 @@ export const MilestoneSchema = z.strictObject({
    * (e.g. [coalition, mission]: the coalition's mission, named without a base).
    */
   scope: z.array(z.array(Id).min(1)).default([]),
+  /** `terms` ids that void the scope matches of a sentence ("… redeployed to Erbil" for the Kurdistan milestone). */
+  unless: z.array(Id).default([]),
   note: z.string().optional(),
 });
 
@@ -126,6 +128,11 @@ export const MilestonesSchema = z
   .strictObject({
     /** Withdrawal, handover, closure, relocation and timeline words: what makes a sentence a statement. */
     statements: Phrases,
+    /** Closing words ("closure", "إغلاق"): statements only in a sentence that also has a `military` word. */
+    closures: Phrases.default({ ar: [], en: [] }),
+    military: Phrases.default({ ar: [], en: [] }),
+    /** Words before a subject that make it where forces go ("إلى قاعدة حرير", "redeployed to Erbil"). */
+    destinations: Phrases.default({ ar: [], en: [] }),
     /** Named word lists that milestone scopes refer to. */
     terms: z.record(Id, Phrases).default({}),
     milestones: z.array(MilestoneSchema).min(1),
@@ -145,6 +152,11 @@ export const MilestonesSchema = z
           }
         }),
       );
+      m.unless.forEach((term, k) => {
+        if (!(term in cfg.terms)) {
+          ctx.addIssue({ code: 'custom', path: ['milestones', i, 'unless', k], message: `unknown term list "${term}": add it under \`terms:\`` });
+        }
+      });
     });
   });
 

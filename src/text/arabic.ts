@@ -222,11 +222,23 @@ export function splitSentences(text: string): Span[] {
   return spans;
 }
 
+/**
+ * English abbreviations that a news sentence carries mid-sentence: months ("by Sept. 15"), titles and ranks
+ * ("Lt. Col."), US states in datelines ("TAMPA, Fla."), "No.", "vs.".
+ */
+const ABBREVIATIONS = new Set([
+  'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+  'mr', 'mrs', 'ms', 'dr', 'gen', 'lt', 'col', 'maj', 'sgt', 'capt', 'cmdr', 'adm', 'brig', 'gov', 'sen', 'rep', 'st', 'jr', 'sr',
+  'no', 'vs', 'fla', 'calif', 'va', 'md', 'wash', 'ariz', 'mass', 'conn', 'penn',
+]);
+
 function isAbbreviation(text: string, dot: number): boolean {
   let k = dot - 1;
   while (k >= 0 && isWordCode(foldCode(text.charCodeAt(k)))) k--;
   const wordLength = dot - 1 - k;
-  return wordLength === 1;
+  if (wordLength === 1) return true;
+  if (wordLength > 5 || !/[A-Z]/.test(text[k + 1] ?? '')) return false;
+  return ABBREVIATIONS.has(text.slice(k + 1, dot).toLowerCase());
 }
 
 /** Share of Arabic letters among letters: the language signal for a text. */

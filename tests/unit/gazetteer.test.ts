@@ -54,7 +54,7 @@ describe('config', () => {
     expect(TaxonomySchema.safeParse({ ...t, bases: [base, { ...base, id: 'y-base', aliases: { ar: ['قاعده س'] } }] }).success).toBe(false);
   });
 
-  const ms = { id: 'm', title: { ar: 'م', en: 'M' }, due: '2025-09-15', bases: ['x-base'] };
+  const ms = { id: 'm', title: { ar: 'م', en: 'M' }, due: '2025-09-15', from: '2024-09-01', bases: ['x-base'] };
   it.each([
     ['a bad due date', { ...ms, due: '2025-13-01' }],
     ['an unknown scope term list', { ...ms, scope: [['nowhere']] }],

@@ -84,8 +84,12 @@ describe('milestone mentions', () => {
     'انسحبت القوات الأمريكية من قاعدة التنف.',
     'أكد مسؤول في التحالف الدولي استمرار التعاون.',
     'وفي إقليم كردستان، رحب المسؤولون بالقوات الأمريكية المنسحبة إلى أربيل.',
-    'American troops withdrawing from federal Iraq would be redeployed to Erbil.',
   ];
+
+  it('forces leaving federal Iraq for Erbil end the coalition mission, not the Kurdistan milestone', () => {
+    // Phase one is federal Iraq: leaving it is the coalition-mission milestone; Erbil is the destination.
+    expect(ids(matchMilestones(compiled, 'American troops withdrawing from federal Iraq would be redeployed to Erbil.'))).toEqual(['coalition-mission-end']);
+  });
 
   it('forces leaving federal Iraq for Erbil are not the Kurdistan milestone', () => {
     const text = 'وقال المصدر إن التحالف الدولي سينسحب من عين الأسد ومطار بغداد باتجاه أربيل.';

@@ -1,32 +1,47 @@
 import { createHash } from 'node:crypto';
+import { assess, timelineEntries, type ActorNames, type Assessment, type TimelineEntry } from '../milestones/assess.js';
 import type { Article } from '../model.js';
-import type { Milestones } from '../tagging/schema.js';
-import type { Alert } from './model.js';
+import type { Milestones, Stance } from '../tagging/schema.js';
+import { articleStance } from '../tagging/stance.js';
+import type { Alert, AssessmentBrief } from './model.js';
 
-export type NoAlertReason = 'reprint' | 'no-milestone' | 'too-old';
+export type NoAlertReason = 'reprint' | 'no-milestone' | 'too-old' | 'history' | 'background';
+
+export interface AlertContext {
+  now: Date;
+  windowDays: number;
+  /** Each milestone's timeline entries as stored (this article's own entry may or may not be among them). */
+  timelines: ReadonlyMap<string, readonly TimelineEntry[]>;
+  names: ActorNames;
+}
 
 /**
- * The alerts an article raises: one per tracked milestone it mentions, keyed by (milestone, story),
- * so that however often a story is seen it alerts once per milestone. A reprint raises none: it is
- * listed under its original's "also reported by". Only new reporting published (or, undated, first
- * seen) within `windowDays` alerts: an old article found late is not news.
+ * The alerts an article raises: one per tracked milestone on which it is news, keyed by (milestone,
+ * story, stance), so that however often a story is seen it alerts once per milestone and stance. A
+ * reprint raises none: it is listed under its original's "also reported by". A milestone only mentioned
+ * as history (an earlier event) or in a background restatement of the agreement raises none. Only new
+ * reporting published (or, undated, first seen) within `windowDays` alerts: an old article found late
+ * is not news. Each alert carries the milestone's assessment before and after the report.
  */
-export function alertsFor(
-  article: Article,
-  milestones: Milestones['milestones'],
-  opts: { now: Date; windowDays: number },
-): { alerts: Alert[]; reason: NoAlertReason | null } {
+export function alertsFor(article: Article, milestones: Milestones['milestones'], ctx: AlertContext): { alerts: Alert[]; reason: NoAlertReason | null } {
   if (article.duplicateOf !== null) return { alerts: [], reason: 'reprint' };
   if (article.milestones.length === 0) return { alerts: [], reason: 'no-milestone' };
   const when = Date.parse(article.published ?? article.firstSeen);
-  const windowStart = opts.now.getTime() - opts.windowDays * 24 * 3600 * 1000;
+  const windowStart = ctx.now.getTime() - ctx.windowDays * 24 * 3600 * 1000;
   // Baseline (seeds, backfill) is old by nature: recorded whatever its age, and never delivered unasked.
   if (!article.baseline && !Number.isNaN(when) && when < windowStart) return { alerts: [], reason: 'too-old' };
-  const alerts = article.milestones.flatMap((mention) => {
+  const own = timelineEntries(article);
+  const news = article.milestones.filter((m) => !m.history && !own.get(m.id)?.background);
+  if (news.length === 0) return { alerts: [], reason: article.milestones.every((m) => m.history) ? 'history' : 'background' };
+  const alerts = news.flatMap((mention) => {
     const milestone = milestones.find((m) => m.id === mention.id);
     if (!milestone) return [];
+    const others = (ctx.timelines.get(mention.id) ?? []).filter((e) => e.articleId !== article.id);
+    const before = assess(others, ctx.names);
+    const after = assess([...others, own.get(mention.id)!], ctx.names);
+    const decisive = articleStance(mention.mentions).decisive;
     const alert: Alert = {
-      id: alertId(mention.id, article.id),
+      id: alertId(mention.id, article.id, mention.stance),
       milestone: { id: milestone.id, title: milestone.title, due: milestone.due, bases: [...milestone.bases] },
       article: {
         id: article.id,
@@ -36,10 +51,16 @@ export function alertsFor(
         published: article.published,
         language: article.language,
       },
-      evidence: mention.evidence,
+      evidence: decisive ? [decisive.evidence] : mention.evidence,
+      stance: mention.stance,
+      attribution: decisive?.attribution ? { ...decisive.attribution, ...(ctx.names.has(decisive.attribution.who) ? { name: ctx.names.get(decisive.attribution.who)! } : {}) } : null,
+      hedged: decisive?.hedged ?? false,
+      eventDate: decisive?.eventDate ?? null,
+      assessment: { before: brief(before), after: brief(after) },
+      statusChange: before.status !== after.status || after.contradictions.length > before.contradictions.length,
       tags: { bases: article.bases, topics: article.topics },
       firstSeen: article.firstSeen,
-      createdAt: opts.now.toISOString(),
+      createdAt: ctx.now.toISOString(),
       baseline: article.baseline,
     };
     return [alert];
@@ -47,8 +68,13 @@ export function alertsFor(
   return { alerts, reason: null };
 }
 
-export function alertId(milestoneId: string, storyId: string): string {
-  return `al-${createHash('sha256').update(`${milestoneId}\n${storyId}`).digest('hex').slice(0, 16)}`;
+function brief(a: Assessment): AssessmentBrief {
+  return { status: a.status, since: a.since, contradictions: a.contradictions.length, summary: a.summary };
+}
+
+/** From (milestone, story, stance): a story alerts again for a milestone only when what it says changes. */
+export function alertId(milestoneId: string, storyId: string, stance: Stance): string {
+  return `al-${createHash('sha256').update(`${milestoneId}\n${storyId}\n${stance}`).digest('hex').slice(0, 16)}`;
 }
 
 export function deliveryId(messageId: string, subscriberId: string): string {

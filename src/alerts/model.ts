@@ -1,13 +1,37 @@
+import type { Status } from '../milestones/assess.js';
 import type { Evidence } from '../tagging/gazetteer.js';
+import type { Stance } from '../tagging/schema.js';
+import type { Attribution } from '../tagging/stance.js';
 
-/** What one alert says: a tracked milestone is mentioned by new reporting on one story. */
+/** A milestone's assessment in brief, as an alert carries it before and after its report. */
+export interface AssessmentBrief {
+  status: Status;
+  since: string | null;
+  contradictions: number;
+  summary: { en: string; ar: string };
+}
+
+/** What one alert says: new reporting on one story says something happened to a tracked milestone. */
 export interface Alert {
-  /** `al-` + 16 hex digits, from (milestone, story): the same story never alerts twice for a milestone. */
+  /**
+   * `al-` + 16 hex digits, from (milestone, story, the story's stance on it): the same story never alerts
+   * twice for a milestone unless what it says changes (a report of completion, then its denial).
+   */
   id: string;
   milestone: { id: string; title: { ar: string; en: string }; due: string; bases: string[] };
   /** The story's original article (reprints appear under `alsoReportedBy`). */
   article: { id: string; title: string | null; source: string | null; url: string | null; published: string | null; language: string };
   evidence: Evidence[];
+  /** What the report says happened (its deciding mention), who says so, and whether it is hedged. */
+  stance: Stance;
+  /** Who says it, with the actor's display names (config/stance.yaml) for messages. */
+  attribution: (Attribution & { name?: { ar: string; en: string } }) | null;
+  hedged: boolean;
+  eventDate: string | null;
+  /** The milestone's assessment without this report and with it. */
+  assessment: { before: AssessmentBrief; after: AssessmentBrief };
+  /** The assessed status changed, or a new contradiction appeared: what `on: status` subscribers get. */
+  statusChange: boolean;
   tags: { bases: string[]; topics: string[] };
   /** When marsad first saw the article. */
   firstSeen: string;
@@ -26,9 +50,16 @@ export interface SubscriberFilters {
   outlets: string[];
 }
 
+/**
+ * What a subscriber is told about: every new report of a milestone (`report`, the default), or only a
+ * change of its assessed status or a new contradiction between credible reports (`status`).
+ */
+export type AlertOn = 'report' | 'status';
+
 interface SubscriberBase {
   id: string;
   filters: SubscriberFilters;
+  on: AlertOn;
   mode: 'immediate' | 'digest';
   /** For `digest` mode. */
   digest: DigestSchedule | null;

@@ -14,6 +14,8 @@ export async function routeAlert(alert: Alert, alerts: AlertStore, subscribers: 
   const deliveries: string[] = [];
   for (const subscriber of await subscribers.list()) {
     if (subscriber.disabled || !matchesFilters(subscriber.filters, facts)) continue;
+    // Alerts recorded before assessments existed carry no statusChange: they were reports, nothing more.
+    if (subscriber.on === 'status' && alert.statusChange !== true) continue;
     if (subscriber.mode === 'digest') {
       await alerts.addToDigest(subscriber.id, alert, now.getTime());
       continue;

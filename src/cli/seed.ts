@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openApp, type App } from '../app.js';
 import { DOCUMENT_STAGES } from '../queues/names.js';
-import { alertsFor } from '../alerts/decide.js';
+import { decideAlerts } from '../alerts/raise.js';
 import { routeAlert } from '../alerts/route.js';
 import { readSeedFolder } from '../seed/documents.js';
 import type { Article } from '../model.js';
@@ -90,7 +90,8 @@ export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: nu
 export async function deliverSeedAlerts(app: App, summary: SeedSummary, timeoutMs: number): Promise<NonNullable<SeedSummary['deliveries']>> {
   const now = new Date();
   const articles = await app.store.getArticles(summary.outcomes.filter((o) => o.status !== 'failed').map((o) => o.id));
-  const alertIds = articles.flatMap((a) => alertsFor(a, app.config.milestones.milestones, { now, windowDays: app.config.settings.alerts.windowDays }).alerts.map((al) => al.id));
+  const alertIds: string[] = [];
+  for (const a of articles) alertIds.push(...(await decideAlerts(app.store, app.config, a, now)).alerts.map((al) => al.id));
   const deliveryIds: string[] = [];
   for (const alert of await app.alerts.getAlerts(alertIds)) deliveryIds.push(...(await routeAlert(alert, app.alerts, app.subscribers, now)));
   for (const id of deliveryIds) await enqueue(app.queues, 'deliver', { deliveryId: id });

@@ -11,7 +11,7 @@ import { UsageError } from './main.js';
 export const SUBSCRIBERS_USAGE = [
   'marsad subscribers [list] [--json]',
   '  |  marsad subscribers add --id ID (--webhook URL [--secret S] | --email ADDRESS) [--milestone ID]... [--base ID]... [--topic ID]...',
-  '       [--language ar|en]... [--outlet NAME]... [--digest hourly|daily@HH:MM[/ZONE]] [--rate-limit MAX/PER] [--json]',
+  '       [--language ar|en]... [--outlet NAME]... [--on report|status] [--digest hourly|daily@HH:MM[/ZONE]] [--rate-limit MAX/PER] [--json]',
   '  |  marsad subscribers remove ID  |  marsad subscribers secret ID',
 ].join('\n');
 
@@ -26,6 +26,7 @@ export const SUBSCRIBERS_OPTIONS = {
   topic: { type: 'string', multiple: true },
   language: { type: 'string', multiple: true },
   outlet: { type: 'string', multiple: true },
+  on: { type: 'string' },
   digest: { type: 'string' },
   'rate-limit': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
@@ -41,6 +42,7 @@ export interface SubscribersOptions {
   topic?: string[];
   language?: string[];
   outlet?: string[];
+  on?: string;
   digest?: string;
   'rate-limit'?: string;
 }
@@ -135,6 +137,7 @@ const OPTION_OF: Record<string, string> = {
   languages: '--language',
   outlets: '--outlet',
   digest: '--digest',
+  on: '--on',
   mode: '--digest',
   rate_limit: '--rate-limit',
 };
@@ -151,6 +154,7 @@ function addInput(opts: SubscribersOptions, ids: KnownIds): SubscriberEntry {
     ...(opts.secret !== undefined ? { secret: opts.secret } : {}),
     ...(opts.email !== undefined ? { email: opts.email } : {}),
     filters: { milestones: opts.milestone, bases: opts.base, topics: opts.topic, languages: opts.language, outlets: opts.outlet },
+    ...(opts.on !== undefined ? { on: opts.on } : {}),
     mode: opts.digest === undefined ? 'immediate' : 'digest',
     ...(opts.digest !== undefined ? { digest: parseDigest(opts.digest) } : {}),
     ...(opts['rate-limit'] !== undefined ? { rate_limit: parseRateLimit(opts['rate-limit']) } : {}),

@@ -2,6 +2,7 @@
 // HTML part. Everything that comes from articles is untrusted: it is HTML-escaped, and control characters
 // are removed from whatever ends up in a header (the subject) or on a terminal (the text part).
 import type { Alert } from '../alerts/model.js';
+import { STATUS_WORDS } from '../milestones/assess.js';
 import type { DuplicateRef } from '../model.js';
 import type { Evidence } from '../tagging/gazetteer.js';
 
@@ -46,6 +47,9 @@ type Lang = 'ar' | 'en';
 const LABELS = {
   ar: {
     due: 'الموعد المحدد',
+    report: 'ما يقوله الخبر',
+    status: 'تقييم الموعد',
+    hedged: 'غير مؤكد',
     evidence: 'ما ورد في الخبر',
     alsoReportedBy: 'نشرته أيضاً',
     untitled: 'خبر بلا عنوان',
@@ -56,6 +60,9 @@ const LABELS = {
   },
   en: {
     due: 'Due',
+    report: 'This report',
+    status: 'Milestone status',
+    hedged: 'unconfirmed',
     evidence: 'What the article says',
     alsoReportedBy: 'Also reported by',
     untitled: 'Untitled article',
@@ -196,12 +203,28 @@ function sharedLanguage(alerts: readonly Alert[]): string {
 // ---------------------------------------------------------------------------------------------
 // Plain text: one block per alert, evidence quoted with the matches in **…**.
 
+/** "started (joint operations command, unconfirmed)" and "scheduled → started: …", or null for alerts recorded before stances. */
+function assessmentLines(alert: Alert, lang: Lang): { report: string; status: string } | null {
+  if (!alert.stance || !alert.assessment) return null;
+  const l = LABELS[lang];
+  const who = [alert.attribution ? (alert.attribution.name?.[lang] ?? alert.attribution.who) : null, alert.hedged ? l.hedged : null].filter((p): p is string => !!p);
+  const { before, after } = alert.assessment;
+  const change = before.status === after.status ? STATUS_WORDS[after.status][lang] : `${STATUS_WORDS[before.status][lang]} → ${STATUS_WORDS[after.status][lang]}`;
+  return {
+    report: `${STATUS_WORDS[alert.stance][lang]}${who.length > 0 ? ` (${who.join(lang === 'ar' ? '، ' : ', ')})` : ''}`,
+    status: `${change}. ${after.summary[lang]}`,
+  };
+}
+
 function alertText(alert: Alert, reprints: readonly Reprint[]): string {
-  const l = LABELS[langOf(alert.article.language)];
+  const lang = langOf(alert.article.language);
+  const l = LABELS[lang];
   const a = alert.article;
+  const assessed = assessmentLines(alert, lang);
   const lines = [
     oneLine(alert.milestone.title[langOf(a.language)]),
     `${l.due}: ${oneLine(alert.milestone.due)}`,
+    ...(assessed ? [`${l.report}: ${oneLine(assessed.report)}`, `${l.status}: ${oneLine(assessed.status)}`] : []),
     '',
     oneLine(a.title ?? l.untitled),
     [a.source, a.published].filter((p): p is string => !!p).map(oneLine).join(' · '),
@@ -246,6 +269,7 @@ function alertHtml(alert: Alert, reprints: readonly Reprint[]): string {
       return `<blockquote style="margin:0.5em 0;padding:0 0.75em;border-inline-start:3px solid #ccc">${html}</blockquote>`;
     })
     .join('\n');
+  const assessed = assessmentLines(alert, lang);
   const reprintItems = reprints.map((r) => {
     const date = r.published ? ` · ${escapeHtml(oneLine(r.published))}` : '';
     return `<li>${link([r.source, r.title].filter((p): p is string => !!p).map(oneLine).join(': ') || (r.url ?? '?'), r.url)}${date}</li>`;
@@ -254,6 +278,7 @@ function alertHtml(alert: Alert, reprints: readonly Reprint[]): string {
     `<section ${langAttrs(a.language)} style="margin-bottom:1.5em">`,
     `<h2 style="font-size:1.15em;margin:0">${escapeHtml(oneLine(alert.milestone.title[lang]))}</h2>`,
     `<p style="margin:0.25em 0">${escapeHtml(l.due)}: <time datetime="${escapeHtml(oneLine(alert.milestone.due))}">${escapeHtml(oneLine(alert.milestone.due))}</time></p>`,
+    assessed ? `<p style="margin:0.25em 0">${escapeHtml(l.report)}: <strong>${escapeHtml(oneLine(assessed.report))}</strong><br>${escapeHtml(l.status)}: ${escapeHtml(oneLine(assessed.status))}</p>` : '',
     `<h3 style="font-size:1em;margin:0.75em 0 0">${link(oneLine(a.title ?? l.untitled), a.url)}</h3>`,
     byline.length > 0 ? `<p style="margin:0;color:#555">${byline.join(' · ')}</p>` : '',
     `<p style="margin:0.75em 0 0.25em"><strong>${escapeHtml(l.evidence)}</strong></p>`,

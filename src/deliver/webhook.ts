@@ -40,6 +40,17 @@ export interface WebhookAlert {
   tags: { bases: string[]; topics: string[] };
   firstSeen: string;
   alsoReportedBy: WebhookReprint[];
+  /**
+   * Added in version 1 (receivers that ignore unknown fields keep working): what the report says happened
+   * to the milestone, who says so, and the milestone's assessment before and after it. Null on alerts
+   * recorded before marsad assessed milestones.
+   */
+  stance: Alert['stance'] | null;
+  attribution: Alert['attribution'];
+  hedged: boolean;
+  eventDate: string | null;
+  assessment: Alert['assessment'] | null;
+  statusChange: boolean;
 }
 
 export interface MilestoneMentionedBody {
@@ -96,6 +107,14 @@ function webhookAlert({ alert, alsoReportedBy }: AlertWithReprints): WebhookAler
     tags: { bases: [...alert.tags.bases], topics: [...alert.tags.topics] },
     firstSeen: alert.firstSeen,
     alsoReportedBy: alsoReportedBy.map((r) => ({ id: r.id, source: r.source, url: r.url, title: r.title, published: r.published })),
+    stance: alert.stance ?? null,
+    attribution: alert.attribution
+      ? { who: alert.attribution.who, ...(alert.attribution.quote ? { quote: alert.attribution.quote } : {}), ...(alert.attribution.name ? { name: { ...alert.attribution.name } } : {}) }
+      : null,
+    hedged: alert.hedged ?? false,
+    eventDate: alert.eventDate ?? null,
+    assessment: alert.assessment ? { before: { ...alert.assessment.before }, after: { ...alert.assessment.after } } : null,
+    statusChange: alert.statusChange ?? false,
   };
 }
 

@@ -181,7 +181,7 @@ export function actorNames(lexicon: StanceLexicon): ActorNames {
   return new Map(lexicon.actors.map((a) => [a.id, a.name]));
 }
 
-const STATUS_WORDS: Record<Status, { en: string; ar: string }> = {
+export const STATUS_WORDS: Record<Status, { en: string; ar: string }> = {
   scheduled: { en: 'scheduled', ar: 'مجدول' },
   started: { en: 'started', ar: 'بدأ' },
   completed: { en: 'completed', ar: 'اكتمل' },

@@ -121,7 +121,7 @@ export class SubscriberRegistry {
 
   async get(id: string): Promise<Subscriber | null> {
     const raw = await this.redis.hget(this.key, id);
-    return raw === null ? null : publicView(JSON.parse(raw) as Stored);
+    return raw === null ? null : publicView(parseStored(raw));
   }
 
   /** Adds an API-managed subscriber (a webhook without a secret gets a generated one, returned here once). */
@@ -163,14 +163,14 @@ export class SubscriberRegistry {
 
   private async readAll(): Promise<Map<string, Stored>> {
     const all = await this.redis.hgetall(this.key);
-    return new Map(Object.entries(all).map(([id, raw]) => [id, JSON.parse(raw) as Stored]));
+    return new Map(Object.entries(all).map(([id, raw]) => [id, parseStored(raw)]));
   }
 
   /** Applies `change` (null: delete) to one entry with compare-and-set, re-reading when another process got there first. */
   private async update(id: string, change: (existing: Stored | null) => Stored | null): Promise<{ before: Stored | null; after: Stored | null; changed: boolean }> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const raw = await this.redis.hget(this.key, id);
-      const before = raw === null ? null : (JSON.parse(raw) as Stored);
+      const before = raw === null ? null : (parseStored(raw));
       const after = change(before);
       const next = after === null ? null : serialize(after);
       if (next === raw) return { before, after, changed: false };
@@ -192,6 +192,7 @@ function fromEntry(entry: SubscriberEntry, managedBy: Subscriber['managedBy'], e
   const common = {
     id: entry.id,
     filters: entry.filters,
+    on: entry.on,
     mode: entry.mode,
     digest: entry.digest,
     rateLimit: entry.rateLimit,
@@ -210,6 +211,7 @@ function serialize(s: Stored): string {
   const common = { id: s.id, channel: s.channel };
   const rest = {
     filters: { milestones: s.filters.milestones, bases: s.filters.bases, topics: s.filters.topics, languages: s.filters.languages, outlets: s.filters.outlets },
+    on: s.on ?? 'report',
     mode: s.mode,
     digest: s.digest === null ? null : s.digest.every === 'hour' ? { every: 'hour' } : { every: 'day', at: s.digest.at, timezone: s.digest.timezone },
     rateLimit: s.rateLimit === null ? null : { max: s.rateLimit.max, perSeconds: s.rateLimit.perSeconds },
@@ -217,6 +219,12 @@ function serialize(s: Stored): string {
     disabled: s.disabled === null ? null : { at: s.disabled.at, reason: s.disabled.reason },
   };
   return JSON.stringify(s.channel === 'webhook' ? { ...common, url: s.url, secret: s.secret, secretGenerated: s.secretGenerated, ...rest } : { ...common, email: s.email, ...rest });
+}
+
+/** Subscribers stored before `on` existed get its default: every report, as they always had. */
+function parseStored(raw: string): Stored {
+  const s = JSON.parse(raw) as Stored;
+  return { ...s, on: s.on ?? 'report' };
 }
 
 function publicView(s: Stored): Subscriber {

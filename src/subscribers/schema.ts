@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { HttpUrl, kebabId } from '../config/schema-parts.js';
-import type { DigestSchedule, SubscriberFilters } from '../alerts/model.js';
+import type { AlertOn, DigestSchedule, SubscriberFilters } from '../alerts/model.js';
 import { readYamlConfig } from '../config/yaml-file.js';
 
 const Id = kebabId('ops-webhook');
@@ -99,6 +99,7 @@ const Filters = z
 interface EntryBase {
   id: string;
   filters: SubscriberFilters;
+  on: AlertOn;
   mode: 'immediate' | 'digest';
   digest: DigestSchedule | null;
   rateLimit: { max: number; perSeconds: number } | null;
@@ -125,6 +126,8 @@ export function subscriberEntrySchema({ baseDir = process.cwd() }: SubscriberSch
       secret_file: z.string().trim().min(1, 'must name a file').optional(),
       email: z.email({ error: 'must be an email address such as ops@example.org' }).optional(),
       filters: Filters.prefault({}),
+      /** `report`: every new report of a tracked milestone; `status`: only when its assessed status changes. */
+      on: z.enum(['report', 'status'], { error: 'must be "report" (every new report) or "status" (only when a milestone\'s status changes)' }).default('report'),
       mode: z.enum(['immediate', 'digest'], { error: 'must be "immediate" or "digest"' }).default('immediate'),
       digest: Digest.optional(),
       rate_limit: RateLimit.optional(),
@@ -148,6 +151,7 @@ export function subscriberEntrySchema({ baseDir = process.cwd() }: SubscriberSch
       const base: EntryBase = {
         id: e.id,
         filters: e.filters,
+        on: e.on,
         mode: e.mode,
         digest: e.digest ?? null,
         rateLimit: e.rate_limit ?? null,

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { alertsFor } from '../alerts/decide.js';
+import { decideAlerts } from '../alerts/raise.js';
 import { routeAlert } from '../alerts/route.js';
 import type { JobData } from '../queues/jobs.js';
 import type { StageResult } from '../queues/pipeline.js';
@@ -15,12 +15,14 @@ export async function handleAlert({ articleId }: JobData<'alert'>, deps: StageDe
   const article = await store.getArticle(articleId);
   if (!article) throw new UnrecoverableError(`article ${articleId} is not in the store`);
   const now = new Date();
-  const decided = alertsFor(article, config.milestones.milestones, { now, windowDays: config.settings.alerts.windowDays });
+  const decided = await decideAlerts(store, config, article, now);
   const next: string[] = [];
   for (const alert of decided.alerts) {
     const created = await alerts.putAlert(alert);
     const stored = created ? alert : ((await alerts.getAlerts([alert.id]))[0] ?? alert);
-    if (created) log.info({ alert_id: alert.id, article_id: articleId, milestone: alert.milestone.id, baseline: alert.baseline }, 'alert');
+    if (created) {
+      log.info({ alert_id: alert.id, article_id: articleId, milestone: alert.milestone.id, stance: alert.stance, status: alert.assessment.after.status, baseline: alert.baseline }, 'alert');
+    }
     if (!stored.baseline) next.push(...(await routeAlert(stored, alerts, subscribers, now)));
   }
   await store.saveArticle({ ...article, stage: 'alerted' }, article);

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { alertId, deliveryId } from '../../src/alerts/decide.js';
+import { deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
 import { pollFeedsOnce } from '../../src/cli/feeds.js';
 import { connect } from '../../src/redis/connection.js';
@@ -17,6 +17,7 @@ import {
   openAlertApp,
   waitForDelivery,
   waitForJobState,
+  alertIdOf,
 } from '../support/alerts-harness.js';
 import { FeedSite } from '../support/feed-site.js';
 import { INTERVAL_MS, PIPELINE_MS, PROCESS_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
@@ -74,7 +75,7 @@ describe('a deliver worker killed mid-delivery', () => {
     // Every other stage runs in this process (pollFeedsOnce starts the idle ones); deliver runs in the child.
     await pollFeedsOnce(app, app.config.feeds, { timeoutMs: PIPELINE_MS });
     const article = (await app.store.getArticles(await app.store.listArticleIds({}, 0)))[0]!;
-    const alert = alertId('ain-al-asad-exit', article.id);
+    const alert = await alertIdOf(app, article.id, 'ain-al-asad-exit');
     const id = deliveryId(alert, 'crash-hook');
     await vi.waitFor(() => expect(hook.requests).toHaveLength(1), { timeout: WAIT_MS, interval: INTERVAL_MS });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { alertId, deliveryId } from '../../src/alerts/decide.js';
+import { deliveryId } from '../../src/alerts/decide.js';
 import type { Alert } from '../../src/alerts/model.js';
 import type { App } from '../../src/app.js';
 import { alertsCommand } from '../../src/cli/alerts.js';
@@ -21,6 +21,7 @@ import {
   pause,
   waitForDelivery,
   waitForJobState,
+  alertIdOf,
 } from '../support/alerts-harness.js';
 import { FeedSite } from '../support/feed-site.js';
 import { INTERVAL_MS, PIPELINE_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
@@ -106,7 +107,7 @@ beforeAll(async () => {
   expect(polled.polls[0]!.note).toBe('1 new, 0 backfill, 0 known');
   convoy = await articleFrom(daily, 'ain-al-asad-convoy');
   expect(convoy.milestones.map((m) => m.id)).toContain('ain-al-asad-exit');
-  convoyAlert = (await app.alerts.getAlerts([alertId('ain-al-asad-exit', convoy.id)]))[0]!;
+  convoyAlert = (await app.alerts.getAlerts([await alertIdOf(app, convoy.id, 'ain-al-asad-exit')]))[0]!;
   expect(convoyAlert).toBeDefined();
 }, SLOW_TEST_MS);
 
@@ -229,7 +230,7 @@ describe('a receiver that answers 410 Gone', { timeout: SLOW_TEST_MS }, () => {
     const polled = await pollFeedsOnce(app, [app.config.feeds[0]!], { timeoutMs: PIPELINE_MS });
     expect(polled.polls[0]!.note).toBe('1 new, 0 backfill, 1 known');
     const victory = await articleFrom(daily, 'victory-base-inventory');
-    const victoryAlert = alertId('baghdad-exit', victory.id);
+    const victoryAlert = await alertIdOf(app, victory.id, 'baghdad-exit');
     expect(await app.alerts.listAlertIds(0)).toContain(victoryAlert);
     await waitForDelivery(app, deliveryId(victoryAlert, 'ops-hook'), (x) => x.status === 'sent');
     expect(await app.alerts.getDelivery(deliveryId(victoryAlert, 'gone-hook'))).toBeNull();

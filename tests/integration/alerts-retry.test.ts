@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { alertId, deliveryId } from '../../src/alerts/decide.js';
+import { deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
 import { retryDelivery } from '../../src/cli/alerts.js';
 import { pollFeedsOnce } from '../../src/cli/feeds.js';
@@ -16,6 +16,7 @@ import {
   promoteRetry,
   waitForDelivery,
   waitForJobState,
+  alertIdOf,
 } from '../support/alerts-harness.js';
 import { FeedSite } from '../support/feed-site.js';
 import { INTERVAL_MS, PIPELINE_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
@@ -76,7 +77,7 @@ describe('a receiver that is down for its first attempts', { timeout: SLOW_TEST_
   it('gets the alert once it is back, with the same webhook-id every time', async () => {
     flaky.reply({ status: 500, body: 'deploying' }, { status: 503, body: 'still deploying' });
     await pollFeedsOnce(app, app.config.feeds, { timeoutMs: PIPELINE_MS });
-    const alert = alertId('ain-al-asad-exit', await articleId('ain-al-asad-convoy'));
+    const alert = await alertIdOf(app, await articleId('ain-al-asad-convoy'), 'ain-al-asad-exit');
     const id = deliveryId(alert, 'flaky-hook');
 
     await waitRequests(flaky, 1);
@@ -115,7 +116,7 @@ describe('a receiver that stays down', { timeout: SLOW_TEST_MS }, () => {
     down.reply(...Array.from({ length: DELIVERY_ATTEMPTS }, () => ({ status: 500, body: 'down' })));
     site.setArticles([fixture('ain-al-asad-convoy'), fixture('harir-handover-talks')]);
     await pollFeedsOnce(app, app.config.feeds, { timeoutMs: PIPELINE_MS });
-    const alert = alertId('harir-exit', await articleId('harir-handover-talks'));
+    const alert = await alertIdOf(app, await articleId('harir-handover-talks'), 'harir-exit');
     const id = deliveryId(alert, 'down-hook');
 
     for (let attempt = 1; attempt < DELIVERY_ATTEMPTS; attempt++) {

@@ -22,6 +22,7 @@ beforeAll(async () => {
     channel: 'email',
     email: 'desk@example.org',
     filters: { milestones: [], bases: [], topics: [], languages: [], outlets: [] },
+    on: 'report',
     mode: 'immediate',
     digest: null,
     rateLimit: null,

@@ -10,10 +10,12 @@ import {
   type SendWebhookOptions,
   type WebhookRequest,
 } from '../../src/deliver/webhook.js';
+import { WAIT_MS } from '../support/limits.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
-const OPTIONS: SendWebhookOptions = { timeoutMs: 2_000, allowPrivateNetworks: true, contact: 'mailto:ops@example.org' };
+// The timeout guards the tests against a hang; the tests of the timeout set their own.
+const OPTIONS: SendWebhookOptions = { timeoutMs: WAIT_MS, allowPrivateNetworks: true, contact: 'mailto:ops@example.org' };
 
 /** Arabic in the body: the bytes signed must be the UTF-8 bytes sent. */
 const body: MilestoneDigestBody = {
@@ -41,6 +43,7 @@ beforeAll(async () => {
     url: receiver.url,
     secret,
     filters: { milestones: [], bases: [], topics: [], languages: [], outlets: [] },
+    on: 'report',
     mode: 'digest',
     digest: { every: 'hour' },
     rateLimit: null,
@@ -101,9 +104,13 @@ describe('sendWebhook', () => {
     receiver.reply({ status: 429, headers: { 'retry-after': '120' } });
     expect(await sendWebhook(attempt(), OPTIONS)).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 120_000 });
 
-    receiver.reply({ status: 429, headers: { 'retry-after': new Date(Date.now() + 600_000).toUTCString() } });
+    // Dated 10 min from now, to the second (up to 1 s less); counted from the now the answer came at.
+    const before = Date.now();
+    receiver.reply({ status: 429, headers: { 'retry-after': new Date(before + 600_000).toUTCString() } });
     const dated = await sendWebhook(attempt(), OPTIONS);
-    expect(dated.kind === 'retry' && dated.retryAfterMs).toBeGreaterThan(590_000);
+    const took = Date.now() - before;
+    expect(dated.kind === 'retry' && dated.retryAfterMs).toBeGreaterThan(599_000 - took);
+    expect(dated.kind === 'retry' && dated.retryAfterMs).toBeLessThanOrEqual(600_000);
   });
 
   it('other 4xx: permanent', async () => {
@@ -129,15 +136,17 @@ describe('sendWebhook', () => {
     const started = performance.now();
     const outcome = await sendWebhook(attempt(), { ...OPTIONS, timeoutMs: 300 });
     const elapsed = performance.now() - started;
+    // Ended by the send's own timeout (its message), not before it; how late on a loaded machine is not the point.
     expect(outcome).toEqual({ kind: 'retry', reason: 'timeout', message: 'no complete answer within 300 ms' });
     expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(1_500);
     expect(receiver.requests).toHaveLength(1);
   });
 
   it('a 2xx whose body stalls: sent, with what arrived (the receiver took the message)', async () => {
     receiver.reply({ status: 202, body: 'queued as ', stall: true });
-    expect(await sendWebhook(attempt(), { ...OPTIONS, timeoutMs: 300 })).toEqual({ kind: 'sent', status: 202, response: 'queued as ' });
+    // The send ends at its timeout; the status and the first bytes must have come before it. They come
+    // at once, but a loaded machine can hold this process back for a while: the timeout leaves it seconds.
+    expect(await sendWebhook(attempt(), { ...OPTIONS, timeoutMs: 2_000 })).toEqual({ kind: 'sent', status: 202, response: 'queued as ' });
   });
 
   it('keeps only the first bytes of a long answer', async () => {

@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { vi } from 'vitest';
+import { alertId } from '../../src/alerts/decide.js';
 import type { Delivery } from '../../src/alerts/model.js';
 import { openApp, type App } from '../../src/app.js';
 import { DEFAULT_CONFIG_DIR } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import { jobIdFor } from '../../src/queues/jobs.js';
+import type { Stage } from '../../src/queues/names.js';
 import type { FixtureArticle } from '../fixtures/feed-site/articles.js';
 import { ARTICLES } from '../fixtures/feed-site/articles.js';
 import { INTERVAL_MS, WAIT_MS } from './limits.js';
@@ -77,6 +79,14 @@ export function convoyReprint(): FixtureArticle {
   };
 }
 
+/** The id of the alert a stored article raises for a milestone (it depends on the article's stance on it). */
+export async function alertIdOf(app: App, articleId: string, milestoneId: string): Promise<string> {
+  const article = await app.store.getArticle(articleId);
+  const mention = article?.milestones.find((m) => m.id === milestoneId);
+  if (!mention) throw new Error(`article ${articleId} does not mention ${milestoneId}`);
+  return alertId(milestoneId, articleId, mention.stance);
+}
+
 export async function deliveryJob(app: App, deliveryId: string) {
   return app.queues.deliver.getJob(jobIdFor('deliver', { deliveryId }));
 }
@@ -125,18 +135,30 @@ export async function waitForJobState(app: App, deliveryId: string, state: JobSt
 }
 
 /**
+ * Waits until the queues of `stages` have nothing waiting, active or delayed. A stage's processor hands its
+ * result on (and saves what the next stages and the tests look at) before BullMQ completes its job: a
+ * document can be through the pipeline while its last jobs are still active. Counts read after this are final.
+ */
+export async function queuesSettled(app: App, stages: readonly Stage[], timeout = WAIT_MS): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const busy: string[] = [];
+      for (const stage of stages) {
+        const counts = await app.queues[stage].getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        for (const [state, n] of Object.entries(counts)) if (n > 0) busy.push(`${stage}: ${n} ${state}`);
+      }
+      if (busy.length > 0) throw new Error(`queues still busy (${busy.join(', ')})`);
+    },
+    { timeout, interval: INTERVAL_MS },
+  );
+}
+
+/**
  * Waits until the deliver queue has nothing waiting, active or delayed: whatever was going to be sent has
  * been. A test that checks that nothing more arrives checks it after this, rather than after a pause.
  */
 export async function deliveriesSettled(app: App, timeout = WAIT_MS): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const counts = await app.queues.deliver.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-      const busy = Object.entries(counts).filter(([, n]) => n > 0);
-      if (busy.length > 0) throw new Error(`deliver queue still has ${busy.map(([k, n]) => `${n} ${k}`).join(', ')}`);
-    },
-    { timeout, interval: INTERVAL_MS },
-  );
+  await queuesSettled(app, ['deliver'], timeout);
 }
 
 export async function waitForDelivery(app: App, id: string, ok: (d: Delivery) => boolean, timeout = WAIT_MS): Promise<Delivery> {

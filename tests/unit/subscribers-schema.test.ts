@@ -81,13 +81,14 @@ describe('subscribers.yaml validation', () => {
         url: 'https://hooks.example.org/marsad',
         secret: null,
         filters: { ...none, milestones: ['ain-al-asad-exit'], languages: ['ar'], outlets: ['Erem News'] },
+        on: 'report',
         mode: 'immediate',
         digest: null,
         rateLimit: { max: 10, perSeconds: 3600 },
       },
-      { id: 'desk', channel: 'email', email: 'desk@example.org', filters: none, mode: 'digest', digest: { every: 'day', at: '08:00', timezone: 'Asia/Baghdad' }, rateLimit: null },
-      { id: 'hourly', channel: 'webhook', url: 'http://127.0.0.1:9000/hook', secret: SECRET, filters: none, mode: 'digest', digest: { every: 'hour' }, rateLimit: null },
-      { id: 'utc-daily', channel: 'email', email: 'utc@example.org', filters: none, mode: 'digest', digest: { every: 'day', at: '23:30', timezone: 'UTC' }, rateLimit: null },
+      { id: 'desk', channel: 'email', email: 'desk@example.org', filters: none, on: 'report', mode: 'digest', digest: { every: 'day', at: '08:00', timezone: 'Asia/Baghdad' }, rateLimit: null },
+      { id: 'hourly', channel: 'webhook', url: 'http://127.0.0.1:9000/hook', secret: SECRET, filters: none, on: 'report', mode: 'digest', digest: { every: 'hour' }, rateLimit: null },
+      { id: 'utc-daily', channel: 'email', email: 'utc@example.org', filters: none, on: 'report', mode: 'digest', digest: { every: 'day', at: '23:30', timezone: 'UTC' }, rateLimit: null },
     ]);
   });
 

@@ -18,6 +18,7 @@ const subscriber: WebhookSubscriber = {
   url: 'https://hooks.example.org/marsad',
   secret: SPEC.secret,
   filters: { milestones: [], bases: [], topics: [], languages: [], outlets: [] },
+  on: 'report',
   mode: 'immediate',
   digest: null,
   rateLimit: null,

@@ -61,7 +61,7 @@ export function compileMilestones(config: Milestones, gazetteer: Gazetteer, lexi
     gazetteer,
     index: compileTerms(entries),
     stance: compileStance(lexicon),
-    milestones: config.milestones.map((m) => ({ id: m.id, bases: new Set(m.bases), scope: m.scope, unless: m.unless, due: m.due, from: m.from })),
+    milestones: config.milestones.map((m) => ({ id: m.id, bases: new Set(m.bases), scope: m.scope, unless: m.unless ?? [], due: m.due, from: m.from })),
   };
 }
 
@@ -134,7 +134,10 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
       if (at < 0) continue;
       const matched = at === s ? [...subject, ...own] : [...subject, ...own, ...statements[at]!];
       const scope = at === s ? [s] : [s, at];
-      const rivals = subjects.flatMap((other, oi) => (oi === mi ? [] : scope.flatMap((x) => other[x]!)));
+      // Subjects listed with ours ("من عين الأسد ومطار بغداد") share its cues: they are no rivals.
+      const rivals = subjects
+        .flatMap((other, oi) => (oi === mi ? [] : scope.flatMap((x) => other[x]!)))
+        .filter((r) => !subject.some((o) => o.sentence === r.sentence && apart(o, r) <= LIST_GAP));
       cues ??= findCues(compiled.stance, prepared);
       const stance = classifyMention(compiled.stance, prepared, cues, { sentences: scope, anchors: subject, rivals }, milestone, published);
       mentions.push({ ...stance, evidence: mentionEvidence(prepared, matched, scope) });

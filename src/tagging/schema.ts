@@ -120,7 +120,7 @@ export const MilestoneSchema = z.strictObject({
    */
   scope: z.array(z.array(Id).min(1)).default([]),
   /** `terms` ids that void the scope matches of a sentence ("… redeployed to Erbil" for the Kurdistan milestone). */
-  unless: z.array(Id).default([]),
+  unless: z.array(Id).optional(),
   note: z.string().optional(),
 });
 
@@ -129,10 +129,10 @@ export const MilestonesSchema = z
     /** Withdrawal, handover, closure, relocation and timeline words: what makes a sentence a statement. */
     statements: Phrases,
     /** Closing words ("closure", "إغلاق"): statements only in a sentence that also has a `military` word. */
-    closures: Phrases.default({ ar: [], en: [] }),
-    military: Phrases.default({ ar: [], en: [] }),
+    closures: Phrases.optional(),
+    military: Phrases.optional(),
     /** Words before a subject that make it where forces go ("إلى قاعدة حرير", "redeployed to Erbil"). */
-    destinations: Phrases.default({ ar: [], en: [] }),
+    destinations: Phrases.optional(),
     /** Named word lists that milestone scopes refer to. */
     terms: z.record(Id, Phrases).default({}),
     milestones: z.array(MilestoneSchema).min(1),
@@ -152,7 +152,7 @@ export const MilestonesSchema = z
           }
         }),
       );
-      m.unless.forEach((term, k) => {
+      (m.unless ?? []).forEach((term, k) => {
         if (!(term in cfg.terms)) {
           ctx.addIssue({ code: 'custom', path: ['milestones', i, 'unless', k], message: `unknown term list "${term}": add it under \`terms:\`` });
         }
@@ -169,6 +169,8 @@ const Actor = z.strictObject({
   name: Names,
   ar: z.array(Phrase).default([]),
   en: z.array(Phrase).default([]),
+  /** How many words from a speech verb these names may stand (default: the rule's own reach). */
+  reach: z.number().int().min(0).max(8).optional(),
 });
 
 /** config/stance.yaml: the cue lexicons of the stance rules (see the file's header for how they combine). */
@@ -187,6 +189,8 @@ export const StanceSchema = z
       reposition: Phrases,
       /** Present tense: under way, or planned when the sentence gives a plan or date. */
       ongoing: Phrases,
+      /** "Nothing has changed": `scheduled` when the sentence is about a timetable, `denied` otherwise. */
+      unchanged: Phrases.optional(),
     }),
     future: Phrases,
     negation: Phrases,
@@ -199,6 +203,14 @@ export const StanceSchema = z
     actors: z.array(Actor).min(1),
     background: Phrases,
     history: Phrases,
+    /** A demand or question before a statement: the mention is `unclear` ("طالبت بخروج …"). */
+    demands: Phrases.optional(),
+    /** Part of the forces ("قسم من", "some"): a completed move is only `started`. */
+    partial: Phrases.optional(),
+    /** Before a date: forces stay until it ("حتى", "until"). */
+    until: Phrases.optional(),
+    /** Before a date: later than it ("لما بعد", "beyond", "into"). */
+    beyond: Phrases.optional(),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();

@@ -9,8 +9,8 @@ import type { Stance, StanceLexicon } from './schema.js';
 type CueClass = keyof StanceLexicon['stances'];
 type Cue =
   | { kind: 'stance'; cls: CueClass }
-  | { kind: 'future' | 'negation' | 'yet' | 'contrast' | 'hedge' | 'speech' | 'according' | 'background' | 'history' }
-  | { kind: 'actor'; id: string };
+  | { kind: 'future' | 'negation' | 'yet' | 'contrast' | 'hedge' | 'speech' | 'according' | 'background' | 'history' | 'demand' | 'partial' | 'until' | 'beyond' }
+  | { kind: 'actor'; id: string; reach?: number };
 
 export interface CompiledStance {
   index: TermIndex<Cue>;
@@ -20,11 +20,14 @@ export interface CompiledStance {
 export function compileStance(lexicon: StanceLexicon): CompiledStance {
   const entries: [string, Cue][] = [];
   for (const [cls, phrases] of Object.entries(lexicon.stances)) entries.push(...phraseEntries<Cue>(phrases, { kind: 'stance', cls: cls as CueClass }));
-  for (const kind of ['future', 'negation', 'yet', 'contrast', 'background', 'history', 'speech', 'according'] as const) {
+  for (const kind of ['future', 'negation', 'yet', 'contrast', 'background', 'history', 'speech', 'according', 'partial', 'until', 'beyond'] as const) {
     entries.push(...phraseEntries<Cue>(lexicon[kind], { kind }));
   }
+  entries.push(...phraseEntries<Cue>(lexicon.demands, { kind: 'demand' }));
   entries.push(...phraseEntries<Cue>(lexicon.hedges, { kind: 'hedge' }));
-  for (const actor of lexicon.actors) entries.push(...phraseEntries<Cue>(actor, { kind: 'actor', id: actor.id }));
+  for (const actor of lexicon.actors) {
+    entries.push(...phraseEntries<Cue>(actor, { kind: 'actor', id: actor.id, ...(actor.reach !== undefined ? { reach: actor.reach } : {}) }));
+  }
   return { index: compileTerms(entries), actorNames: new Map(lexicon.actors.map((a) => [a.id, a.name])) };
 }
 
@@ -34,10 +37,12 @@ export type TextCues = Found<Cue>[][];
 export function findCues(compiled: CompiledStance, prepared: PreparedText): TextCues {
   const bySentence: TextCues = prepared.sentences.map(() => []);
   const all = findTerms(compiled.index, prepared);
-  // A stance word inside a longer stance phrase is that phrase ("الأولى" in "المرحلة الأولى").
+  // A stance word inside a longer stance phrase is that phrase ("الأولى" in "المرحلة الأولى"), and one
+  // inside a hedge is the hedge ("طالباً عدم ذكر اسمه" asks for anonymity, it demands nothing).
   const within = (a: Found<Cue>, b: Found<Cue>) => a !== b && b.sentence === a.sentence && b.first <= a.first && a.last <= b.last && b.last - b.first > a.last - a.first;
+  const governs = (o: Found<Cue>) => o.data.kind === 'stance' || o.data.kind === 'hedge' || o.data.kind === 'according';
   for (const f of all) {
-    if (f.data.kind === 'stance' && all.some((o) => o.data.kind === 'stance' && within(f, o))) continue;
+    if ((f.data.kind === 'stance' || f.data.kind === 'demand') && all.some((o) => governs(o) && within(f, o))) continue;
     bySentence[f.sentence]!.push(f);
   }
   return bySentence;
@@ -99,6 +104,12 @@ const PRIORITY: Stance[] = ['denied', 'delayed', 'completed', 'started', 'unclea
 /** How far before a cue a negation or a future marker still governs it, in words. */
 const NEGATION_REACH = 3;
 const FUTURE_REACH = 6;
+/** A future verb this close after a completed cue makes it a plan: "آخر عنصر من قوات التحالف سيغادر". */
+const FUTURE_AFTER = 5;
+/** How far before a statement a demand or question governs it ("طالبت كتائب حزب الله بخروج …"). */
+const DEMAND_REACH = 10;
+/** Words that open a relative clause: a completed verb in one describes a place ("المواقع التي أخلاها التحالف"). */
+const RELATIVE = new Set(['التي', 'الذي', 'اللذين', 'اللتين', 'الذين', 'اللواتي', 'which', 'that']);
 /** Sentences at the top of an article: a plan stated there is the article's news, not background. */
 const LEAD_SENTENCES = 2;
 const QUOTE = /[“"«„]([^“”"«»„]{25,400})[”"»]/u;
@@ -107,6 +118,8 @@ interface Resolved {
   stance: Stance;
   cues: Found<Cue>[];
   roles: CueRole[];
+  /** Decides only when no other cue does: a stay without a date, a verb in a relative clause. */
+  weak?: boolean;
 }
 
 export function classifyMention(
@@ -127,25 +140,35 @@ export function classifyMention(
   // Dates first, with the tense the cues suggest, so that "until September 2026" can be read against the due date.
   const stanceCues = of('stance') as Found<Extract<Cue, { kind: 'stance' }>>[];
   const futureLike = stanceCues.some((c) => c.data.cls === 'scheduled') || of('future').length > 0 || stanceCues.some((c) => futurePrefixed(prepared, c));
-  const tense: Tense = futureLike ? 'future' : 'past';
-  const dates = scope.sentences.flatMap((s) => findEventDates(prepared.text, prepared.tokens[s] ?? [], published, tense));
+  // A month without a year points back only when the sentence reports a past move ("غادرت … في أيلول").
+  const pastLike = stanceCues.some((c) => (c.data.cls === 'completed' || c.data.cls === 'started') && !futurePrefixed(prepared, c) && !before(c, inScope, 'future', FUTURE_REACH));
+  const tense: Tense = futureLike || !pastLike ? 'future' : 'past';
+  const ahead = (d: EventDate) => published !== null && startsAfter(d.value, published.slice(0, 10));
+  const dates = scope.sentences.flatMap((s) => findEventDates(prepared.text, prepared.tokens[s] ?? [], published, tense)).map((d) => {
+    const mark = (kind: 'until' | 'beyond') => inScope.some((c) => c.data.kind === kind && c.end <= d.start && d.start - c.end <= 2);
+    return { ...d, until: mark('until'), beyond: mark('beyond') };
+  });
 
-  const resolved = stanceCues.map((c) => resolveCue(c, inScope, prepared, dates, window, pastDue, futureLike));
+  const resolved = stanceCues.map((c) => resolveCue(c, inScope, prepared, dates, window, pastDue, futureLike, published));
   const question = scope.sentences.some((s) => /[?؟]\s*["»”]?\s*$/.test(sentenceText(prepared, s)));
-  let decided: Resolved | undefined;
-  for (const stance of PRIORITY) {
-    decided = resolved.find((r) => r.stance === stance);
-    if (decided) break;
-  }
-  if (question && (!decided || decided.stance !== 'denied')) decided = { stance: 'unclear', cues: [], roles: [] };
+  const pick = (pool: Resolved[]) => {
+    for (const stance of PRIORITY) {
+      const r = pool.find((x) => x.stance === stance);
+      if (r) return r;
+    }
+    return undefined;
+  };
+  let decided = pick(resolved.filter((r) => !r.weak)) ?? pick(resolved);
+  if (question && (!decided || decided.stance !== 'denied')) decided = { stance: 'unclear', cues: [], roles: ['question'] };
   const anchor = decided?.cues[0] ?? scope.anchors[0];
   // A date after the report is where a plan points; one on or before it dates what happened.
-  const ahead = (d: EventDate) => published !== null && startsAfter(d.value, published.slice(0, 10));
   const eventDate = nearest(dates.filter((d) => !ahead(d)), anchor);
   const targetDate = nearest(dates.filter(ahead), anchor);
   if (!decided) {
-    // No cue: a dated plan reads as scheduled ("انسحاب القوات من عين الأسد في أيلول 2025" before September).
-    decided = { stance: targetDate ? 'scheduled' : 'unclear', cues: [], roles: [] };
+    // No cue: a dated plan reads as scheduled ("انسحاب القوات من عين الأسد في أيلول 2025" before September),
+    // or as a delay when the date is past the milestone's due date ("pushed back to January").
+    const target = targetDate ? dates.find((d) => d.start === targetDate.start) : undefined;
+    decided = { stance: target ? (later(target, window.due) ? 'delayed' : 'scheduled') : 'unclear', cues: [], roles: [] };
   }
 
   const attribution = attribute(prepared, cues, scope, [...of('speech'), ...of('according')]);
@@ -213,8 +236,8 @@ function after(cue: Found<Cue>, others: Found<Cue>[], kind: Cue['kind'], reach: 
 }
 
 /** A negation that governs the cue, unless it is part of a stance phrase itself ("لا صحة", "no change"). */
-function negationOf(cue: Found<Cue>, inScope: Found<Cue>[]): Found<Cue> | undefined {
-  const neg = before(cue, inScope, 'negation', NEGATION_REACH);
+function negationOf(cue: Found<Cue>, inScope: Found<Cue>[], reach = NEGATION_REACH): Found<Cue> | undefined {
+  const neg = before(cue, inScope, 'negation', reach);
   if (!neg) return undefined;
   const inPhrase = inScope.some((o) => o.data.kind === 'stance' && o !== cue && o.first <= neg.first && o.last >= neg.last && o.last < cue.first);
   return inPhrase ? undefined : neg;
@@ -224,17 +247,24 @@ function resolveCue(
   cue: Found<Extract<Cue, { kind: 'stance' }>>,
   inScope: Found<Cue>[],
   prepared: PreparedText,
-  dates: EventDate[],
+  dates: DatedCue[],
   window: MilestoneWindow,
   pastDue: boolean,
   planned: boolean,
+  published: string | null,
 ): Resolved {
-  const neg = negationOf(cue, inScope);
+  const neg = negationOf(cue, inScope, cue.data.cls === 'stay' ? NEGATION_REACH + 1 : NEGATION_REACH);
   const fut = futurePrefixed(prepared, cue) ? cue : before(cue, inScope, 'future', FUTURE_REACH);
   const res = (stance: Stance, ...extra: [Found<Cue> | undefined, CueRole][]): Resolved => {
     const kept = extra.filter((e): e is [Found<Cue>, CueRole] => e[0] !== undefined && e[0] !== cue);
     return { stance, cues: [cue, ...kept.map((e) => e[0])], roles: ['stance', ...kept.map((e) => e[1])] };
   };
+  const weak = (r: Resolved): Resolved => ({ ...r, weak: true });
+  // "طالبت الفصائل بخروج القوات", "demanded that all U.S. forces leave", "هل تنسحب": nothing happened yet.
+  const demand = cue.data.cls !== 'denied' && cue.data.cls !== 'delayed' ? before(cue, inScope, 'demand', DEMAND_REACH) : undefined;
+  if (demand && !neg) return res('unclear', [demand, 'question']);
+  // "حتى أيلول 2026" after a verb of going on ("تواصل عملها من إقليم كردستان حتى …"): a stay until that date.
+  const until = dates.find((d) => d.until && d.start > cue.end && ahead(d, published));
   switch (cue.data.cls) {
     case 'completed':
     case 'started': {
@@ -244,29 +274,49 @@ function resolveCue(
         return res('denied', [neg, 'negation']);
       }
       if (fut) return res('scheduled', [fut, 'future']);
-      return res(cue.data.cls);
+      const later_ = futureAfter(prepared, cue, inScope);
+      if (later_) return res('scheduled', [later_, 'future']);
+      if (cue.data.cls === 'started' && until) return res(later(until, window.due) ? 'delayed' : 'scheduled');
+      const part = cue.data.cls === 'completed' ? inScope.find((o) => o.data.kind === 'partial' && o.sentence === cue.sentence) : undefined;
+      const r = part ? res('started', [part, 'stance']) : res(cue.data.cls);
+      // "the sites that the coalition vacated", "hangars vacated by coalition forces": a description.
+      return subordinate(prepared, cue) ? weak(r) : r;
     }
     case 'ongoing': {
       if (neg) {
         // "لن تنسحب قبل أيلول 2026", "won't leave until 2026": the plan, or a delay when past the due date.
         const target = dates.find((d) => d.start > cue.end);
-        if (target) return res(startsAfter(target.value, window.due) ? 'delayed' : 'scheduled', [neg, 'negation']);
+        if (target) return res(later(target, window.due) ? 'delayed' : 'scheduled', [neg, 'negation']);
         return res('denied', [neg, 'negation']);
       }
       if (fut) return res('scheduled', [fut, 'future']);
-      return res(planned || dates.some((d) => d.start > cue.end && !d.relative) ? 'scheduled' : 'started');
+      if (until) return res(later(until, window.due) ? 'delayed' : 'scheduled');
+      return res(planned || dates.some((d) => d.start > cue.end && (!d.relative || ahead(d, published))) ? 'scheduled' : 'started');
     }
     case 'delayed':
       return neg ? res('scheduled', [neg, 'negation']) : res('delayed');
-    case 'denied':
-      return neg ? res('unclear', [neg, 'negation']) : res('denied');
+    case 'denied': {
+      if (neg) return res('unclear', [neg, 'negation']);
+      // Denying a postponement restates the plan: "نفى وجود أي توجه لتأجيل …", "rejected reports that … would be pushed back".
+      const delay = inScope.find((o) => o.data.kind === 'stance' && o.data.cls === 'delayed' && o.sentence === cue.sentence && o.first > cue.last);
+      if (delay) return res('scheduled', [delay, 'stance']);
+      return res('denied');
+    }
+    case 'unchanged': {
+      // "The timetable has not changed" restates the plan; "nothing has changed at the base" denies a move.
+      const plan = inScope.some((o) => o.data.kind === 'stance' && o.data.cls === 'scheduled' && o.sentence === cue.sentence);
+      return plan ? res('scheduled') : res('denied');
+    }
     case 'stay': {
-      if (neg) return res('scheduled', [neg, 'negation']);
+      if (neg) {
+        // "لن تبقى" is the plan; "no foreign troops remain", "لم يعد … باقياً" is the move done.
+        return res(/^(لن|won|will|wont)$/.test(prepared.tokens[neg.sentence]![neg.first]!.norm) ? 'scheduled' : 'completed', [neg, 'negation']);
+      }
       // Staying until a date: the plan when on or before the due date, a delay after it; without a
       // date, part of a plan when the sentence states one ("على أن تبقى …"), else a stay beyond it.
       const target = dates.find((d) => d.start > cue.end) ?? dates[0];
-      if (target) return res(startsAfter(target.value, window.due) ? 'delayed' : 'scheduled');
-      return res(planned ? 'scheduled' : 'delayed');
+      if (target) return res(later(target, window.due) ? 'delayed' : 'scheduled');
+      return planned ? res('scheduled') : weak(res('delayed'));
     }
     case 'reposition': {
       const contrast = inScope.find((o) => o.data.kind === 'contrast' && o.sentence === cue.sentence) ?? neg;
@@ -279,6 +329,36 @@ function resolveCue(
     case 'unclear':
       return res('unclear');
   }
+}
+
+type DatedCue = EventDate & { until: boolean; beyond: boolean };
+
+/** A date after the report: where a plan points. */
+function ahead(d: EventDate, published: string | null): boolean {
+  return published !== null && startsAfter(d.value, published.slice(0, 10));
+}
+
+/** Whether a date lies past a milestone's due date ("beyond September 2026" is past a September 2026 due). */
+function later(d: DatedCue, due: string): boolean {
+  return startsAfter(d.value, due) || (d.beyond && !endsBefore(d.value, due));
+}
+
+/** A future verb just after a completed cue: "آخر عنصر من قوات التحالف سيغادر", "the last troops will leave". */
+function futureAfter(prepared: PreparedText, cue: Found<Cue>, inScope: Found<Cue>[]): Found<Cue> | undefined {
+  return inScope.find(
+    (o) =>
+      o.sentence === cue.sentence &&
+      o.first > cue.last &&
+      o.first <= cue.last + FUTURE_AFTER &&
+      ((o.data.kind === 'stance' && o.data.cls !== 'completed' && futurePrefixed(prepared, o)) || o.data.kind === 'future'),
+  );
+}
+
+/** A verb in a relative clause or a participle with its agent: it describes a place, it does not report. */
+function subordinate(prepared: PreparedText, cue: Found<Cue>): boolean {
+  const tokens = prepared.tokens[cue.sentence]!;
+  for (let i = Math.max(0, cue.first - 2); i < cue.first; i++) if (RELATIVE.has(tokens[i]!.norm)) return true;
+  return tokens[cue.last + 1]?.norm === 'by' && cue.first > 0 && !/^(was|were|been|be|is|are|has|have|had)$/.test(tokens[cue.first - 1]!.norm);
 }
 
 function nearest(dates: EventDate[], anchor: { start: number; end: number } | undefined): EventDate | null {

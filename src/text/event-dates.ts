@@ -110,7 +110,10 @@ export function findEventDates(text: string, tokens: readonly Token[], published
     }
     const weekday = pick(t, AR_WEEKDAYS) ?? EN_WEEKDAYS.get(t.norm);
     if (weekday !== undefined) {
-      const direction: Tense = has(next, NEXT_WORDS) || has(prev, NEXT_WORDS) ? 'future' : has(next, PAST_WORDS) || has(prev, PAST_WORDS) ? 'past' : tense;
+      // A bare weekday in news is the last such day (the report's own), unless a future verb governs it
+      // ("will leave on Tuesday", "ستغادر الثلاثاء") or the sentence as a whole is a plan with no past verb.
+      const direction: Tense =
+        has(next, NEXT_WORDS) || has(prev, NEXT_WORDS) ? 'future' : has(next, PAST_WORDS) || has(prev, PAST_WORDS) ? 'past' : futureBefore(tokens, i) ? 'future' : 'past';
       const diff = (weekday - ref.getUTCDay() + 7) % 7;
       // News reports an event on the last such weekday (today included); a plan, on the next one.
       const days = direction === 'past' ? -((7 - diff) % 7) : diff === 0 ? 7 : diff;
@@ -123,9 +126,22 @@ export function findEventDates(text: string, tokens: readonly Token[], published
   return out.sort((a, b) => a.start - b.start);
 }
 
+/** Words that make what follows a plan: "will", "سوف", a verb with the future prefix س. */
+const FUTURE_WORDS = new Set(['will', 'shall', 'would', 'سوف']);
+const FUTURE_REACH = 5;
+
+function futureBefore(tokens: readonly Token[], i: number): boolean {
+  for (let j = Math.max(0, i - FUTURE_REACH); j < i; j++) {
+    const norm = tokens[j]!.norm.replace(/^[وف]/, '');
+    if (FUTURE_WORDS.has(norm) || (/^س[يتن]/.test(norm) && norm.length > 4)) return true;
+  }
+  return false;
+}
+
 const UNIT_MONTH = new Set(['شهر', 'month']);
 const UNIT_YEAR = new Set(['عام', 'سنه', 'year']);
 const UNIT_WEEK = new Set(['اسبوع', 'week']);
+const YEAR_END = new Set(['نهايه', 'اواخر', 'ختام']);
 
 function relativeWord(t: Token, next: Token | undefined, prev: Token | undefined, ref: Date): { start: number; end: number; value: string } | null {
   const f = forms(t);
@@ -135,6 +151,12 @@ function relativeWord(t: Token, next: Token | undefined, prev: Token | undefined
   if (f.includes('يوم') && has(next, new Set(['امس']))) return { start: t.start, end: next!.end, value: day(-1) };
   if (f.includes('اليوم') || t.norm === 'today' || t.norm === 'tonight' || (f.includes('الليله') && !has(next, PAST_WORDS))) {
     return { start: prev && has(prev, new Set(['فجر', 'صباح', 'مساء', 'ظهر', 'ليل'])) ? prev.start : t.start, end: t.end, value: day(0) };
+  }
+  // "نهاية العام", "end of the year", "أواخر العام الجاري": December of the report's year (or of the next/last).
+  if (UNIT_YEAR.has(lastForm(t)) && prev && has(prev, YEAR_END)) {
+    const step = has(next, NEXT_WORDS) ? 1 : has(next, PAST_WORDS) ? -1 : 0;
+    const end = has(next, NEXT_WORDS) || has(next, PAST_WORDS) || has(next, THIS_WORDS) ? next!.end : t.end;
+    return { start: prev.start, end, value: `${ref.getUTCFullYear() + step}-12` };
   }
   // "الشهر الماضي", "last month", "العام المقبل", "next year", "this week".
   const unitAfter = UNIT_MONTH.has(lastForm(t)) || UNIT_YEAR.has(lastForm(t)) || UNIT_WEEK.has(lastForm(t));

@@ -3,6 +3,7 @@ import { compileCores, tagArticle } from '../cores.js';
 import { loadConfig } from '../config/load.js';
 import { cleanDocument } from '../extract/document.js';
 import type { Evidence } from '../tagging/gazetteer.js';
+import type { Mention } from '../tagging/milestones.js';
 import { readSeedFile } from '../seed/documents.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
@@ -41,7 +42,7 @@ function formatAnalysis(r: ReturnType<typeof cleanDocument> & ReturnType<typeof 
       const to = m.end - e.start;
       if (from >= 0 && to <= s.length) s = `${s.slice(0, from)}[${s.slice(from, to)}]${s.slice(to)}`;
     }
-    return `      «${s}»`;
+    return `      «${s.replace(/\s+/g, ' ')}»`;
   };
   const lines = [
     `${r.file}`,
@@ -53,8 +54,21 @@ function formatAnalysis(r: ReturnType<typeof cleanDocument> & ReturnType<typeof 
     `  bases:     ${r.tags.bases.map((t) => `${t.id} (${t.count})`).join(', ') || '-'}`,
   ];
   for (const b of r.tags.bases) lines.push(`    ${b.id}:`, ...b.evidence.slice(0, 2).map(quote));
-  lines.push(`  milestones: ${r.milestones.map((m) => m.id).join(', ') || '-'}`);
-  for (const m of r.milestones) lines.push(`    ${m.id}:`, ...m.evidence.slice(0, 2).map(quote));
+  lines.push(`  milestones: ${r.milestones.map((m) => `${m.id} (${m.stance}${m.history ? ', history' : ''})`).join(', ') || '-'}`);
+  for (const m of r.milestones) {
+    lines.push(`    ${m.id}: ${m.stance}${m.history ? ' (history: every mention is about an earlier event)' : ''}`);
+    for (const x of m.mentions) lines.push(mentionLine(x), quote(x.evidence));
+  }
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n\n';
+}
+
+/** One mention: its stance, who says it, its flags and dates, and the cues that decided it. */
+function mentionLine(m: Mention): string {
+  const quote = m.attribution?.quote && (m.attribution.quote.length > 80 ? `${m.attribution.quote.slice(0, 79)}…` : m.attribution.quote);
+  const who = m.attribution ? `by ${m.attribution.who}${quote ? ` ("${quote}")` : ''}` : 'unattributed';
+  const flags = [m.hedged && 'hedged', m.history && 'history', m.background && 'background'].filter(Boolean);
+  const dates = [m.eventDate && `event ${m.eventDate}`, m.targetDate && `target ${m.targetDate}`].filter(Boolean);
+  const cues = m.cues.map((c) => `${c.role}=${c.text}`);
+  return `      - ${m.stance.padEnd(9)} ${who}${flags.length > 0 ? `  [${flags.join(', ')}]` : ''}${dates.length > 0 ? `  ${dates.join(', ')}` : ''}${cues.length > 0 ? `  cues: ${cues.join('; ')}` : ''}`;
 }

@@ -41,7 +41,7 @@ function formatArticle(a: Article): string {
     `${a.id}  ${a.published ?? 'date unknown'}  ${a.source ?? 'outlet unknown'}  (${where}, ${a.language})`,
     `  ${a.title ?? '(no headline in the text)'}`,
     `  bases: ${a.bases.join(', ') || '-'}   topics: ${a.topics.join(', ') || '-'}`,
-    `  milestones: ${a.milestones.map((m) => m.id).join(', ') || '-'}`,
+    `  milestones: ${a.milestones.map((m) => `${m.id} (${m.stance ?? 'stance unknown'}${m.history ? ', history' : ''})`).join(', ') || '-'}`,
   ];
   if (a.duplicateOf) lines.push(`  duplicate of ${a.duplicateOf} (${a.duplicateMatch}, similarity ${a.similarity})`);
   if (a.alsoReportedBy.length > 0) lines.push(`  also reported by: ${a.alsoReportedBy.map((d) => `${d.source ?? d.id}`).join(', ')}`);

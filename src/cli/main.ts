@@ -6,6 +6,7 @@ import { analyzeCommand } from './analyze.js';
 import { alertsCommand, deliveriesCommand } from './alerts.js';
 import { articlesCommand } from './articles.js';
 import { feedsCheckCommand, feedsCommand, pollCommand } from './feeds.js';
+import { milestonesCommand } from './milestones.js';
 import { dashboardCommand, runCommand, workerCommand } from './run.js';
 import { seedCommand } from './seed.js';
 import { statusCommand } from './status.js';
@@ -68,6 +69,12 @@ const COMMANDS: Record<string, Command> = {
       limit: { type: 'string' },
     },
     run: (v, _p, ctx) => articlesCommand(v as { json?: boolean; base?: string; topic?: string; milestone?: string; limit?: string }, ctx),
+  },
+  milestones: {
+    summary: 'each milestone (or those named): its status from the reporting (since, sources, contradictions) and its timeline of reports',
+    usage: 'marsad milestones [MILESTONE_ID...] [--json]',
+    options: { json: { type: 'boolean' } },
+    run: (v, ids, ctx) => milestonesCommand(ids, v as { json?: boolean }, ctx),
   },
   feeds: {
     summary: "each feed's state (last and next poll, status, ETag, items seen, failures); `feeds check` fetches each URL now and says what it serves",

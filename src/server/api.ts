@@ -4,6 +4,7 @@ import type { App } from '../app.js';
 import type { Config } from '../config/load.js';
 import { retryDelivery } from '../cli/alerts.js';
 import { collectFeeds } from '../cli/feeds.js';
+import { collectMilestoneStatuses } from '../cli/milestones.js';
 import { collectStatus } from '../cli/status.js';
 import type { Article } from '../model.js';
 import { outletSlug } from '../subscribers/match.js';
@@ -11,7 +12,7 @@ import { redact, SubscriberError } from '../subscribers/registry.js';
 import { subscriberEntrySchema, unknownFilterIds } from '../subscribers/schema.js';
 import type { ServerContext } from './context.js';
 import { buildOpenApi } from './openapi.js';
-import { collectDeliveryCounts, collectMilestones, collectQueues, DELIVERY_STATUSES, scanDeliveries } from './overview.js';
+import { collectDeliveryCounts, collectQueues, DELIVERY_STATUSES, scanDeliveries } from './overview.js';
 
 /** A 4xx with the shape every API error has: `{error, details}`. */
 export class ApiError extends Error {
@@ -63,6 +64,8 @@ export function apiSchemas(config: Config) {
       cursor: z.string().regex(/^[1-9]\d{0,15}$/, 'must be the nextCursor of a previous page').optional().describe('nextCursor of the previous page'),
     }),
     articleParams: z.strictObject({ id: z.string().regex(ARTICLE_ID, 'must be 16 hex digits') }),
+    /** Not checked against the ids here: an unknown milestone is a 404 naming the known ones. */
+    milestoneParams: z.strictObject({ id: z.string().min(1).max(100).meta({ enum: [...milestones] }) }),
     listQuery: z.strictObject({ limit: limit(100, 50) }),
     deliveriesQuery: z.strictObject({ limit: limit(100, 50), status: z.enum(DELIVERY_STATUSES).optional() }),
     deliveryParams: z.strictObject({ id: z.string().regex(/^dl-[0-9a-f]{16}$/, 'must be a delivery id (dl- and 16 hex digits)') }),
@@ -165,7 +168,15 @@ export async function registerApi(server: FastifyInstance, ctx: ServerContext): 
         return article;
       });
 
-      api.get('/milestones', async () => collectMilestones(app));
+      api.get('/milestones', async () => collectMilestoneStatuses(app));
+
+      api.get('/milestones/:id', async (req) => {
+        const { id } = parse(s.milestoneParams, req.params, 'milestone id');
+        const known = app.config.milestones.milestones.map((m) => m.id);
+        if (!known.includes(id)) throw new ApiError(404, 'no such milestone', [`no milestone "${id}"; known: ${known.join(', ')}`]);
+        const [milestone] = await collectMilestoneStatuses(app, [id]);
+        return milestone;
+      });
 
       api.get('/alerts', async (req) => {
         const { limit } = parse(s.listQuery, req.query, 'query');

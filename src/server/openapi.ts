@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STANCES } from '../tagging/schema.js';
 import type { apiSchemas } from './api.js';
 
 type Schemas = ReturnType<typeof apiSchemas>;
@@ -66,6 +67,69 @@ export function buildOpenApi(s: Schemas): JsonSchema {
           },
         },
         Article: { ...anyObject, description: 'the article JSON of the README (marsad articles --json), with alsoReportedBy' },
+        Evidence: {
+          type: 'object',
+          required: ['text', 'start', 'end', 'matches'],
+          properties: {
+            text: { type: 'string' },
+            start: { type: 'integer' },
+            end: { type: 'integer' },
+            matches: list({ type: 'object', properties: { start: { type: 'integer' }, end: { type: 'integer' }, text: { type: 'string' }, term: { type: 'string' } } }),
+          },
+        },
+        TimelineEntry: {
+          type: 'object',
+          description: 'one report of the milestone (the article\'s deciding mention); the required fields are a contract, others may be added',
+          required: ['articleId', 'outlet', 'published', 'eventDate', 'stance', 'attribution', 'hedged', 'evidence'],
+          properties: {
+            articleId: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+            outlet: { type: ['string', 'null'] },
+            published: { type: 'string', description: 'the report date (YYYY-MM-DD): published, else first seen' },
+            eventDate: { type: ['string', 'null'], description: 'when the reported development happened (YYYY, YYYY-MM or YYYY-MM-DD), when the text dates it' },
+            stance: { enum: [...STANCES] },
+            attribution: { oneOf: [{ type: 'null' }, { type: 'object', required: ['who'], properties: { who: { type: 'string', description: 'an actor id of config/stance.yaml' }, quote: { type: 'string' } } }] },
+            hedged: { type: 'boolean' },
+            evidence: { oneOf: [{ type: 'null' }, ref('Evidence')] },
+            targetDate: { type: ['string', 'null'], description: 'where a plan or stay points' },
+            background: { type: 'boolean', description: 'only restates the agreement' },
+            title: { type: ['string', 'null'] },
+            url: { type: ['string', 'null'] },
+            language: { type: 'string' },
+            duplicateOf: { type: ['string', 'null'] },
+          },
+        },
+        Milestone: {
+          type: 'object',
+          description: 'a milestone and its status from the reporting (marsad milestones --json); the required fields are a contract, others may be added',
+          required: ['id', 'title', 'due', 'from', 'status', 'since', 'sources', 'contradictions', 'timeline'],
+          properties: {
+            id: { type: 'string' },
+            title: { type: 'object', properties: { ar: { type: 'string' }, en: { type: 'string' } } },
+            due: { type: 'string', description: 'YYYY-MM-DD or YYYY-MM' },
+            from: { type: 'string', description: 'start of the window in which reporting counts (YYYY-MM-DD)' },
+            status: { enum: [...STANCES, 'unreported'] },
+            since: { type: ['string', 'null'], description: 'the first report (or dated event) of the current status' },
+            sources: list({ type: 'object', properties: { outlet: { type: 'string' }, reports: { type: 'integer' }, attributions: list({ type: 'string' }), first: { type: 'string' } } }),
+            contradictions: list({
+              type: 'object',
+              properties: {
+                stance: { enum: [...STANCES] },
+                against: { enum: [...STANCES] },
+                reports: { type: 'integer' },
+                outlets: list({ type: 'string' }),
+                attributions: list({ type: 'string' }),
+                articleIds: list({ type: 'string' }),
+                first: { type: 'string' },
+                last: { type: 'string' },
+              },
+            }),
+            timeline: { ...list(ref('TimelineEntry')), description: 'reports in the window, oldest first (history apart: counts.history)' },
+            firstBy: { type: ['string', 'null'], description: 'an actor id, else the outlet' },
+            counts: { type: 'object', additionalProperties: { type: 'integer' }, description: 'reports per stance, and history and background' },
+            summary: { type: 'object', properties: { en: { type: 'string' }, ar: { type: 'string' } } },
+            pastDue: { type: 'boolean' },
+          },
+        },
         Subscriber: { ...anyObject, description: 'a subscriber as in subscribers.yaml, webhook secret masked (whsec_…abcd)' },
         Delivery: { ...anyObject, description: 'id, subscriberId, channel, alertIds, digest, status, attempts, lastError, lastResponse, createdAt, updatedAt, sentAt' },
       },
@@ -81,7 +145,8 @@ export function buildOpenApi(s: Schemas): JsonSchema {
         [400],
       ),
       '/api/articles/{id}': read('one article with its clean text, tags with evidence and alsoReportedBy', ref('Article'), { parameters: parameters(s.articleParams, 'path') }, [400, 404]),
-      '/api/milestones': read('each milestone: due date, bases, latest mentions (article, outlet, date, evidence), reports in the last 7 days', list(anyObject)),
+      '/api/milestones': read('each milestone with its status from the reporting (status, since, sources, contradictions, summary) and its timeline: marsad milestones --json', list(ref('Milestone'))),
+      '/api/milestones/{id}': read('one milestone, as in /api/milestones', ref('Milestone'), { parameters: parameters(s.milestoneParams, 'path') }, [400, 404]),
       '/api/alerts': read('the alert log, newest first, with each story\'s reprints', list(anyObject), { parameters: parameters(s.listQuery, 'query') }, [400]),
       '/api/deliveries': read('delivery records, newest first', list(ref('Delivery')), { parameters: parameters(s.deliveriesQuery, 'query') }, [400]),
       '/api/deliveries/{id}/retry': {

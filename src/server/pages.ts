@@ -3,8 +3,11 @@ import type { Delivery } from '../alerts/model.js';
 import type { App } from '../app.js';
 import { retryDelivery } from '../cli/alerts.js';
 import { collectFeeds } from '../cli/feeds.js';
+import { collectMilestoneStatuses } from '../cli/milestones.js';
 import { collectStatus } from '../cli/status.js';
+import { actorNames } from '../milestones/assess.js';
 import type { Article } from '../model.js';
+import { articleStance, type StanceCue } from '../tagging/stance.js';
 import { STAGES } from '../queues/names.js';
 import { registerBullBoard } from './bull-board.js';
 import type { ServerContext } from './context.js';
@@ -12,6 +15,7 @@ import { EventHub, registerEvents } from './events.js';
 import { collectMilestones, collectQueues } from './overview.js';
 import { articlePage, notFoundPage } from './views/article.js';
 import type { LayoutOptions } from './views/html.js';
+import { milestonePage } from './views/milestone.js';
 import { DASHBOARD_SCRIPT } from './views/script.js';
 import { alertRow, statusPage, type ArticleFilters, type QueueView, type StatusView } from './views/status.js';
 
@@ -85,11 +89,12 @@ async function recentDeliveries(app: App): Promise<Delivery[]> {
 async function collectStatusView(app: App, query: Record<string, string | undefined>, now = Date.now()): Promise<Omit<StatusView, 'canReplay' | 'csrfToken' | 'flash'>> {
   const filters = filtersOf(app, query);
   const status = await collectStatus(app);
-  const [queues, perMinute, feeds, milestones, latest, alerts, deliveries] = await Promise.all([
+  const [queues, perMinute, feeds, milestones, statuses, latest, alerts, deliveries] = await Promise.all([
     collectQueues(app, status),
     completedPerMinute(app, now),
     collectFeeds(app),
     collectMilestones(app, 3, now),
+    collectMilestoneStatuses(app, [], new Date(now)),
     latestArticles(app, filters),
     app.alerts.listAlertIds(LATEST_ALERTS).then((ids) => app.alerts.getAlerts(ids)),
     recentDeliveries(app),
@@ -99,6 +104,7 @@ async function collectStatusView(app: App, query: Record<string, string | undefi
     queues: STAGES.map((stage, i): QueueView => ({ ...queues[stage], stage, perMinute: perMinute[i]! })),
     feeds,
     milestones,
+    milestoneStatuses: Object.fromEntries(statuses.map((m) => [m.id, { status: m.status, since: m.since, summary: m.summary, pastDue: m.pastDue }])),
     articles: latest.articles,
     scanLimit: latest.scanLimit,
     filters,
@@ -141,7 +147,22 @@ export async function registerPages(server: FastifyInstance, ctx: ServerContext)
   server.get<{ Params: { id: string } }>('/articles/:id', async (request, reply) => {
     const article = ARTICLE_ID.test(request.params.id) ? await app.store.readArticle(request.params.id) : null;
     if (!article) return reply.code(404).headers(HTML).send(notFoundPage(`no article ${request.params.id}`, { nonce: nonceOf(reply) }));
-    return reply.headers(HTML).send(articlePage(article, { nonce: nonceOf(reply) }));
+    return reply.headers(HTML).send(articlePage(article, { nonce: nonceOf(reply) }, actorNames(app.config.stance)));
+  });
+
+  server.get<{ Params: { id: string } }>('/milestones/:id', async (request, reply) => {
+    const known = app.config.milestones.milestones.some((m) => m.id === request.params.id);
+    const [milestone] = known ? await collectMilestoneStatuses(app, [request.params.id]) : [];
+    if (!milestone) return reply.code(404).headers(HTML).send(notFoundPage(`no milestone ${request.params.id}`, { nonce: nonceOf(reply) }));
+    // The cues that decided each report's stance are in the stored articles (the timeline keeps the evidence only).
+    const cues = new Map<string, StanceCue[]>();
+    for (const a of await app.store.getArticles(milestone.timeline.map((e) => e.articleId))) {
+      const ref = a.milestones.find((m) => m.id === milestone.id);
+      const decisive = articleStance(ref?.mentions ?? []).decisive;
+      if (decisive) cues.set(a.id, decisive.cues);
+    }
+    const view = { milestone, cues, names: actorNames(app.config.stance), now: new Date() };
+    return reply.headers(HTML).send(milestonePage(view, { nonce: nonceOf(reply) }));
   });
 
   server.post<{ Params: { id: string } }>('/deliveries/:id/replay', { preHandler: ctx.requireOperator }, async (request, reply) => {

@@ -109,15 +109,17 @@ describe('articles', () => {
 });
 
 describe('milestones, alerts, deliveries', () => {
-  it('GET /api/milestones: each milestone with its latest mentions and the last 7 days', async () => {
+  it('GET /api/milestones: each milestone with its status and timeline (marsad milestones --json)', async () => {
     const { body } = await get('/api/milestones');
     expect(body.map((m: { id: string }) => m.id)).toEqual(d.app.config.milestones.milestones.map((m) => m.id));
-    const mentioned = body.filter((m: { latestMentions: unknown[] }) => m.latestMentions.length > 0);
-    expect(mentioned.length).toBeGreaterThan(0);
-    for (const m of mentioned) {
-      expect(m).toMatchObject({ title: { en: expect.any(String) }, due: expect.any(String), bases: expect.any(Array), reportsLast7Days: expect.any(Number) });
-      expect(m.latestMentions[0]).toMatchObject({ articleId: expect.stringMatching(/^[0-9a-f]{16}$/), date: expect.any(String), evidence: expect.any(String) });
+    const reported = body.filter((m: { timeline: unknown[] }) => m.timeline.length > 0);
+    expect(reported.length).toBeGreaterThan(0);
+    for (const m of reported) {
+      expect(m).toMatchObject({ title: { en: expect.any(String) }, due: expect.any(String), from: expect.any(String), status: expect.any(String), sources: expect.any(Array), contradictions: expect.any(Array) });
+      expect(m.timeline[0]).toMatchObject({ articleId: expect.stringMatching(/^[0-9a-f]{16}$/), published: expect.any(String), stance: expect.any(String), hedged: expect.any(Boolean) });
     }
+    expect((await get(`/api/milestones/${reported[0].id}`)).body).toEqual(reported[0]);
+    expect((await get('/api/milestones/moon-exit')).status).toBe(404);
   });
 
   it('GET /api/alerts and /api/deliveries with a status filter', async () => {
@@ -177,6 +179,7 @@ it('GET /api/openapi.json: an OpenAPI 3.1 document of every route', async () => 
       '/api/articles',
       '/api/articles/{id}',
       '/api/milestones',
+      '/api/milestones/{id}',
       '/api/alerts',
       '/api/deliveries',
       '/api/deliveries/{id}/retry',

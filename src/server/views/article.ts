@@ -1,6 +1,9 @@
-import type { Article, TagRef } from '../../model.js';
-import { highlightEvidence, highlightText, type Highlight } from './highlight.js';
+import type { ActorNames } from '../../milestones/assess.js';
+import type { Article, MilestoneRef, TagRef } from '../../model.js';
+import type { Mention } from '../../tagging/milestones.js';
+import { highlightCues, highlightEvidence, highlightText, type Highlight } from './highlight.js';
 import { esc, label, langAttrs, layout, textLangAttrs, time, type LayoutOptions } from './html.js';
+import { attributionHtml, cueLegend, stanceBadge } from './stance.js';
 
 /** Every match of every tag and milestone, as offsets into the article's text. */
 export function articleHighlights(a: Article): Highlight[] {
@@ -21,7 +24,40 @@ function tagList(kind: Highlight['kind'], refs: readonly { id: string; count?: n
     .join('')}</ul>`;
 }
 
-export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce'>): string {
+function mentionItem(m: Mention, milestoneId: string, language: string, names: ActorNames): string {
+  const flags = [
+    m.hedged ? '<span class="flag warn" data-flag="hedged">hedged</span>' : '',
+    m.history ? '<span class="flag" data-flag="history" title="about an event before the milestone\'s window: shown, never counted">history</span>' : '',
+    m.background ? '<span class="flag" data-flag="background" title="restates the agreement: not news">background</span>' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const dates = [m.eventDate ? `event ${esc(m.eventDate)}` : '', m.targetDate ? `target ${esc(m.targetDate)}` : ''].filter(Boolean).join(', ');
+  return `<li class="mention" data-stance="${esc(m.stance)}">${stanceBadge(m.stance)} ${attributionHtml(m.attribution, names)} ${flags}${dates ? ` <span class="muted">${dates}</span>` : ''}
+<div class="evidence"${language === 'ar' || language === 'en' ? ` lang="${esc(language)}"` : ''} dir="auto">${highlightCues(m.evidence, m.cues, milestoneId)}</div></li>`;
+}
+
+/** Each milestone with the article's stance on it and, per mention, what it says and why (cues by role). */
+function milestoneList(refs: readonly MilestoneRef[], language: string, names: ActorNames): string {
+  if (refs.length === 0) return '<p class="muted">none</p>';
+  const roles = new Set(refs.flatMap((r) => (r.mentions ?? []).flatMap((m) => m.cues.map((c) => c.role))));
+  const items = refs
+    .map((r) => {
+      const mentions = r.mentions ?? [];
+      // Articles tagged before mentions were kept show their evidence only.
+      const inner =
+        mentions.length > 0
+          ? `<ul class="mentions">${mentions.map((m) => mentionItem(m, r.id, language, names)).join('')}</ul>`
+          : `<ul>${r.evidence.map((e) => `<li class="evidence"${langAttrs(language)}>${highlightEvidence(e, 'milestone', r.id)}</li>`).join('')}</ul>`;
+      const stance = r.stance ? ` ${stanceBadge(r.stance)}` : '';
+      const history = r.history ? ' <span class="flag" data-flag="history">history only</span>' : '';
+      return `<li data-tag="milestone:${esc(r.id)}" data-stance="${esc(r.stance ?? '')}"><strong><a href="/milestones/${encodeURIComponent(r.id)}">${esc(r.id)}</a></strong>${stance}${history} <span class="muted">${mentions.length} mention${mentions.length === 1 ? '' : 's'}</span>${inner}</li>`;
+    })
+    .join('');
+  return `${roles.size > 0 ? cueLegend([...roles]) : ''}<ul>${items}</ul>`;
+}
+
+export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce'>, names: ActorNames = new Map()): string {
   const dup = a.duplicateOf ? `<p>Reprint (${esc(a.duplicateMatch)}, similarity ${esc(a.similarity)}) of <a href="/articles/${esc(a.duplicateOf)}">${esc(a.duplicateOf)}</a>.</p>` : '';
   const also =
     a.alsoReportedBy.length > 0
@@ -37,7 +73,7 @@ export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce'>): str
 <p class="muted">${esc(a.source ?? 'outlet unknown')}${a.author ? `, ${esc(a.author)}` : ''} · published ${time(a.published)} · first seen ${time(a.firstSeen)} · ${esc(a.language)} · ${esc(a.stage)}${a.baseline ? ' · baseline' : ''}${a.url ? ` · <a href="${esc(a.url)}" rel="noreferrer noopener">original</a>` : ''}</p>
 ${dup}
 <div class="text"${langAttrs(a.language)}>${highlightText(a.text, articleHighlights(a))}</div>
-<h3>${label('Milestones', 'المحطات')}</h3>${tagList('milestone', a.milestones, a.language)}
+<h3>${label('Milestones', 'المحطات')}</h3>${milestoneList(a.milestones, a.language, names)}
 <h3>${label('Bases', 'القواعد')}</h3>${tagList('base', a.tags.bases, a.language)}
 <h3>${label('Topics', 'المواضيع')}</h3>${tagList('topic', a.tags.topics, a.language)}
 <h3>${label('Also reported by', 'نشرته أيضاً')}</h3>${also}

@@ -1,11 +1,12 @@
 import type { Evidence } from '../../tagging/gazetteer.js';
+import type { CueRole, StanceCue } from '../../tagging/stance.js';
 import { esc } from './html.js';
 
-/** A span of the text to highlight: offsets into that text, what kind of tag, and a tooltip. */
+/** A span of the text to highlight: offsets into that text, what kind of tag (or stance cue), and a tooltip. */
 export interface Highlight {
   start: number;
   end: number;
-  kind: 'base' | 'topic' | 'milestone';
+  kind: 'base' | 'topic' | 'milestone' | `cue-${CueRole}`;
   title: string;
 }
 
@@ -42,4 +43,16 @@ export function highlightEvidence(evidence: Evidence, kind: Highlight['kind'], t
     evidence.text,
     evidence.matches.map((m) => ({ start: m.start - evidence.start, end: m.end - evidence.start, kind, title: `${title}: ${m.term}` })),
   );
+}
+
+/**
+ * A milestone mention's evidence with what matched (subject, statement) and the cues that decided its
+ * stance marked, each cue by its role (`cue-negation`, `cue-attribution`, …). Cue offsets are into the
+ * article's text; a cue outside the evidence (an attribution in the sentence before) is left out.
+ */
+export function highlightCues(evidence: Evidence, cues: readonly StanceCue[], title: string): string {
+  return highlightText(evidence.text, [
+    ...evidence.matches.map((m) => ({ start: m.start - evidence.start, end: m.end - evidence.start, kind: 'milestone' as const, title: `${title}: ${m.term}` })),
+    ...cues.map((c) => ({ start: c.start - evidence.start, end: c.end - evidence.start, kind: `cue-${c.role}` as const, title: `${c.role}: ${c.term}` })),
+  ]);
 }

@@ -1,5 +1,6 @@
 // Small HTML helpers for the server-rendered dashboard: every value that comes from a feed, an article
 // or the config goes through `esc` (attributes too), so reporting can never inject markup.
+import { STANCE_STYLE } from './colours.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -64,7 +65,11 @@ mark{background:#ffe58a;padding:0 .1rem}mark.base{background:#bde3ff}mark.topic{
 .evidence{color:#333;font-size:.92rem}.muted{color:#667}.text{white-space:pre-wrap;line-height:1.9;font-size:1.05rem;max-width:50rem}
 form.inline{display:inline}form.filters{display:flex;gap:.5rem;flex-wrap:wrap;align-items:end}form.filters label{display:flex;flex-direction:column;font-size:.85rem}
 tr.new{animation:flash 3s}@keyframes flash{from{background:#fff3a0}to{background:transparent}}
-svg.spark{vertical-align:middle}svg.spark rect{fill:#4b7bec}.live{font-size:.8rem}`;
+svg.spark{vertical-align:middle}svg.spark rect{fill:#4b7bec}.live{font-size:.8rem}
+svg.timeline{width:100%;height:auto;max-width:72rem;display:block;font-size:11px}svg.timeline a:focus circle,svg.timeline a:hover circle{stroke:#000;stroke-width:2}
+tr.report:target{background:#fff3a0}.assessment dt{font-weight:600}.assessment dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem}
+.summary{font-size:1.05rem}.mentions>li{margin:.35rem 0}
+${STANCE_STYLE}`;
 
 export function layout({ title, body, nonce, scripts = [] }: LayoutOptions): string {
   const scriptNonce = nonce?.script ? ` nonce="${esc(nonce.script)}"` : '';

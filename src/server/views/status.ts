@@ -1,9 +1,11 @@
 import type { Alert, Delivery } from '../../alerts/model.js';
 import type { FeedReport } from '../../cli/feeds.js';
+import type { Status } from '../../milestones/assess.js';
 import type { Article } from '../../model.js';
 import type { MilestoneOverview, QueueOverview } from '../overview.js';
 import { highlightEvidence } from './highlight.js';
 import { duration, esc, label, langAttrs, layout, textLangAttrs, time, type LayoutOptions } from './html.js';
+import { stanceBadge } from './stance.js';
 
 export type QueueView = QueueOverview & {
   stage: string;
@@ -28,6 +30,8 @@ export interface StatusView {
   queues: QueueView[];
   feeds: FeedReport[];
   milestones: MilestoneOverview[];
+  /** Each milestone's status from the reporting, by id (see /milestones/:id). */
+  milestoneStatuses: Record<string, { status: Status; since: string | null; summary: { en: string; ar: string }; pastDue: boolean }>;
   articles: Article[];
   /** How many of the newest articles were looked through for the language/outlet filters, when that bound was hit. */
   scanLimit: number | null;
@@ -104,11 +108,15 @@ function milestonesSection(v: StatusView): string {
               `</li>`,
           )
           .join('') || '<li class="muted">no mentions yet</li>';
-      return `<tr data-milestone="${esc(m.id)}"><th scope="row"><div lang="ar" dir="rtl">${esc(m.title.ar)}</div><div lang="en">${esc(m.title.en)}</div><a class="muted" href="/?milestone=${encodeURIComponent(m.id)}#articles">${esc(m.id)}</a></th>
-<td>${esc(m.due)}</td><td class="n">${m.reportsLast7Days} <span class="muted">(${m.storiesLast7Days} stories)</span></td><td><ul>${mentions}</ul></td></tr>`;
+      const st = v.milestoneStatuses[m.id];
+      const status = st
+        ? `${stanceBadge(st.status)}${st.pastDue && st.status !== 'completed' ? ' <span class="flag bad">past due</span>' : ''}<div class="muted">${esc(st.summary.en)}</div>`
+        : '<span class="muted">-</span>';
+      return `<tr data-milestone="${esc(m.id)}"><th scope="row"><a href="/milestones/${encodeURIComponent(m.id)}" data-milestone-link="${esc(m.id)}"><div lang="ar" dir="rtl">${esc(m.title.ar)}</div><div lang="en">${esc(m.title.en)}</div></a><a class="muted" href="/?milestone=${encodeURIComponent(m.id)}#articles">${esc(m.id)}: articles</a></th>
+<td data-milestone-status="${esc(m.id)}">${status}</td><td>${esc(m.due)}</td><td class="n">${m.reportsLast7Days} <span class="muted">(${m.storiesLast7Days} stories)</span></td><td><ul>${mentions}</ul></td></tr>`;
     })
     .join('');
-  return `<section id="milestones"><h2>${label('Milestones', 'المحطات')}</h2><table><thead><tr><th>milestone</th><th>due</th><th title="articles (reprints included) published, or first seen when undated, in the last 7 days">reports, 7 days</th><th>latest mentions</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<section id="milestones"><h2>${label('Milestones', 'المحطات')}</h2><table><thead><tr><th>milestone</th><th title="what the reporting says (see each milestone's page)">status</th><th>due</th><th title="articles (reprints included) published, or first seen when undated, in the last 7 days">reports, 7 days</th><th>latest mentions</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function select(name: string, choices: readonly Choice[], selected: string | undefined): string {

@@ -10,7 +10,7 @@ import { enqueue } from '../workers/runtime.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 import { Progress } from './progress.js';
-import { ensureWorkers, waitThroughPipeline } from './wait.js';
+import { ensureWorkers, sendAndWait, waitThroughPipeline } from './wait.js';
 
 export const DEFAULT_SEEDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds');
 
@@ -94,14 +94,7 @@ export async function deliverSeedAlerts(app: App, summary: SeedSummary, timeoutM
   for (const a of articles) alertIds.push(...(await decideAlerts(app.store, app.config, a, now)).alerts.map((al) => al.id));
   const deliveryIds: string[] = [];
   for (const alert of await app.alerts.getAlerts(alertIds)) deliveryIds.push(...(await routeAlert(alert, app.alerts, app.subscribers, now)));
-  for (const id of deliveryIds) await enqueue(app.queues, 'deliver', { deliveryId: id });
-  if (deliveryIds.length > 0) await ensureWorkers(app, ['deliver']);
-  const deadline = Date.now() + timeoutMs;
-  let deliveries = await app.alerts.getDeliveries(deliveryIds);
-  while (deliveries.some((d) => d.status === 'pending') && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    deliveries = await app.alerts.getDeliveries(deliveryIds);
-  }
+  const deliveries = await sendAndWait(app, deliveryIds, timeoutMs);
   return deliveries.map((d) => ({ id: d.id, subscriberId: d.subscriberId, status: d.status, lastError: d.lastError }));
 }
 

@@ -1,4 +1,6 @@
+import type { Delivery } from '../alerts/model.js';
 import type { App } from '../app.js';
+import { enqueue } from '../workers/runtime.js';
 import type { Article } from '../model.js';
 import { jobIdFor, payloadFor } from '../queues/jobs.js';
 import type { Stage } from '../queues/names.js';
@@ -77,4 +79,17 @@ async function permanentFailure(app: App, id: string, article: Article | null): 
   if ((await app.queues[stage].getJobState(jobId)) !== 'failed') return null;
   const job = await app.queues[stage].getJob(jobId);
   return `${stage}: ${job?.failedReason || 'failed'}`;
+}
+
+/** Queues the deliveries, runs a deliver worker here when no process serves the stage, and waits for each first attempt. */
+export async function sendAndWait(app: App, deliveryIds: readonly string[], timeoutMs: number): Promise<Delivery[]> {
+  for (const id of deliveryIds) await enqueue(app.queues, 'deliver', { deliveryId: id });
+  if (deliveryIds.length > 0) await ensureWorkers(app, ['deliver']);
+  const deadline = Date.now() + timeoutMs;
+  let deliveries = await app.alerts.getDeliveries(deliveryIds);
+  while (deliveries.some((d) => d.status === 'pending') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    deliveries = await app.alerts.getDeliveries(deliveryIds);
+  }
+  return deliveries;
 }

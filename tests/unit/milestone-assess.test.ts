@@ -113,6 +113,7 @@ const MILESTONE: Milestone = {
   from: '2024-09-01',
   bases: ['ain-al-asad'],
   scope: [],
+  unless: [],
 };
 
 function mention(stance: Stance, flags: Partial<Mention> = {}): Mention {

@@ -50,6 +50,29 @@ it('opens an article and shows its tags highlighted', async () => {
   await shot('dashboard-article.png');
 });
 
+it("opens a milestone's page from the status page: the assessment, the SVG timeline keyed to the reports", async () => {
+  const violations: string[] = [];
+  const onConsole = (m: { type(): string; text(): string }) => {
+    if (m.type() === 'error' && m.text().includes('Content Security Policy')) violations.push(m.text());
+  };
+  page.on('console', onConsole);
+  await page.goto(`${d.base}/`);
+  await Promise.all([page.waitForURL(`${d.base}/milestones/ain-al-asad-exit`), page.click('#milestones a[data-milestone-link="ain-al-asad-exit"]')]);
+  await page.locator('#assessment .stance').first().waitFor();
+  const marks = page.locator('svg.timeline a.mark');
+  expect(await marks.count()).toBe(await page.locator('tr.report').count());
+  expect(await marks.count()).toBeGreaterThan(0);
+  expect(await page.locator('svg.timeline [data-legend]').count()).toBe(8);
+  // A mark leads to its row of the table.
+  await marks.first().click();
+  expect(new URL(page.url()).hash).toBe('#report-1');
+  expect(await page.locator('tr.report:target').getAttribute('id')).toBe('report-1');
+  expect(await page.locator('tr.report .evidence').first().evaluate((e) => getComputedStyle(e).direction)).toBe('rtl');
+  await shot('dashboard-milestone.png');
+  page.off('console', onConsole);
+  expect(violations).toEqual([]);
+});
+
 it('shows a new alert live, without a reload, when a fixture article is processed', async () => {
   await page.goto(`${d.base}/`);
   await page.waitForSelector('#live:text-is("live")');

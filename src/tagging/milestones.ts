@@ -127,7 +127,7 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
     for (let s = 0; s < prepared.sentences.length; s++) {
       const subject = subjects[mi]![s]!;
       if (subject.length === 0) continue;
-      const rivalsHere = subjects.flatMap((other, oi) => (oi === mi ? [] : other[s]!));
+      const rivalsHere = subjects.flatMap((other, oi) => (oi === mi || other[s]!.some((r) => subject.some((o) => apart(o, r) <= LIST_GAP)) ? [] : other[s]!));
       const own = statements[s]!.filter((t) => owns(t, subject, rivalsHere));
       // The statement may follow the subject in the next sentence: "… قاعدة حرير. ومن المقرر إخلاؤها بحلول …".
       const at = own.length > 0 ? s : (statements[s + 1]?.length ?? 0) > 0 ? s + 1 : -1;
@@ -135,9 +135,11 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
       const matched = at === s ? [...subject, ...own] : [...subject, ...own, ...statements[at]!];
       const scope = at === s ? [s] : [s, at];
       // Subjects listed with ours ("من عين الأسد ومطار بغداد") share its cues: they are no rivals.
-      const rivals = subjects
-        .flatMap((other, oi) => (oi === mi ? [] : scope.flatMap((x) => other[x]!)))
-        .filter((r) => !subject.some((o) => o.sentence === r.sentence && apart(o, r) <= LIST_GAP));
+      const listed = (spans: Found<unknown>[]) => spans.some((r) => subject.some((o) => o.sentence === r.sentence && apart(o, r) <= LIST_GAP));
+      const rivals = subjects.flatMap((other, oi) => {
+        const spans = oi === mi ? [] : scope.flatMap((x) => other[x]!);
+        return listed(spans) ? [] : spans;
+      });
       cues ??= findCues(compiled.stance, prepared);
       const stance = classifyMention(compiled.stance, prepared, cues, { sentences: scope, anchors: subject, rivals }, milestone, published);
       mentions.push({ ...stance, evidence: mentionEvidence(prepared, matched, scope) });

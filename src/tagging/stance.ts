@@ -104,6 +104,8 @@ const PRIORITY: Stance[] = ['denied', 'delayed', 'completed', 'started', 'unclea
 /** How far before a cue a negation or a future marker still governs it, in words. */
 const NEGATION_REACH = 3;
 const FUTURE_REACH = 6;
+/** "لم يكتمل انسحاب القوات من القاعدة بعد": Arabic puts "بعد" at the end of the clause. */
+const YET_REACH = 8;
 /** A future verb this close after a completed cue makes it a plan: "آخر عنصر من قوات التحالف سيغادر". */
 const FUTURE_AFTER = 5;
 /** How far before a statement a demand or question governs it ("طالبت كتائب حزب الله بخروج …"). */
@@ -112,6 +114,7 @@ const DEMAND_REACH = 10;
 const RELATIVE = new Set(['التي', 'الذي', 'اللذين', 'اللتين', 'الذين', 'اللواتي', 'which', 'that']);
 /** Sentences at the top of an article: a plan stated there is the article's news, not background. */
 const LEAD_SENTENCES = 2;
+const DATELINE = /^[^\n.!?،,]{2,25}(?:,[^\n.!?]{0,40})?\s[-–—]\s/u;
 const QUOTE = /[“"«„]([^“”"«»„]{25,400})[”"»]/u;
 
 interface Resolved {
@@ -164,6 +167,11 @@ export function classifyMention(
   // A date after the report is where a plan points; one on or before it dates what happened.
   const eventDate = nearest(dates.filter((d) => !ahead(d)), anchor);
   const targetDate = nearest(dates.filter(ahead), anchor);
+  const part = of('partial')[0];
+  if (!decided && part && !targetDate) {
+    // "أعلنت … خروج الدفعة الثانية": a batch out is a move under way, whatever the noun.
+    decided = { stance: 'started', cues: [part], roles: ['stance'] };
+  }
   if (!decided) {
     // No cue: a dated plan reads as scheduled ("انسحاب القوات من عين الأسد في أيلول 2025" before September),
     // or as a delay when the date is past the milestone's due date ("pushed back to January").
@@ -269,7 +277,7 @@ function resolveCue(
     case 'completed':
     case 'started': {
       if (neg) {
-        const yet = after(cue, inScope, 'yet', 4);
+        const yet = after(cue, inScope, 'yet', YET_REACH);
         if (yet) return res(cue.data.cls === 'completed' ? (pastDue ? 'delayed' : 'started') : pastDue ? 'delayed' : 'scheduled', [neg, 'negation'], [yet, 'yet']);
         return res('denied', [neg, 'negation']);
       }
@@ -293,8 +301,12 @@ function resolveCue(
       if (until) return res(later(until, window.due) ? 'delayed' : 'scheduled');
       return res(planned || dates.some((d) => d.start > cue.end && (!d.relative || ahead(d, published))) ? 'scheduled' : 'started');
     }
-    case 'delayed':
-      return neg ? res('scheduled', [neg, 'negation']) : res('delayed');
+    case 'delayed': {
+      if (neg) return res('scheduled', [neg, 'negation']);
+      // "نفى وجود أي نية لتأجيل …", "rejected reports that … would be delayed": the plan restated.
+      const denial = inScope.find((o) => o.data.kind === 'stance' && o.data.cls === 'denied' && o.sentence === cue.sentence && o.last < cue.first);
+      return denial ? res('scheduled', [denial, 'negation']) : res('delayed');
+    }
     case 'denied': {
       if (neg) return res('unclear', [neg, 'negation']);
       // Denying a postponement restates the plan: "نفى وجود أي توجه لتأجيل …", "rejected reports that … would be pushed back".
@@ -324,8 +336,13 @@ function resolveCue(
       if (fut) return res('scheduled', [fut, 'future']);
       return res('started');
     }
-    case 'scheduled':
-      return neg ? res('denied', [neg, 'negation']) : res('scheduled');
+    case 'scheduled': {
+      if (!neg) return res('scheduled');
+      // "لم يكتمل الانسحاب بعد": under way, or late once the due date has passed.
+      const yet = after(cue, inScope, 'yet', YET_REACH);
+      if (yet) return res(pastDue ? 'delayed' : 'started', [neg, 'negation'], [yet, 'yet']);
+      return res('denied', [neg, 'negation']);
+    }
     case 'unclear':
       return res('unclear');
   }
@@ -386,7 +403,10 @@ interface Attributed {
  */
 function attribute(prepared: PreparedText, cues: TextCues, scope: MentionScope, speechInScope: Found<Cue>[]): Attributed | null {
   const speaking = (s: number): Attributed | null => {
-    const here = cues[s] ?? [];
+    // A dateline ("بغداد -", "BAGHDAD, Sept 4 (wire) -") names where the report was filed, not who speaks.
+    const dateline = DATELINE.exec(sentenceText(prepared, s));
+    const from = dateline ? prepared.sentences[s]!.start + dateline[0].length : -1;
+    const here = (cues[s] ?? []).filter((c) => c.start >= from);
     const verbs = here.filter((c) => c.data.kind === 'speech' || c.data.kind === 'according');
     let best: { a: Found<Cue>; v: Found<Cue>; d: number } | null = null;
     for (const a of here) {

@@ -1,0 +1,177 @@
+// Stance rules, one table per rule. Sentences are written for these tests (not taken from outlets or from
+// the labelled set); each names one milestone so that the first mention is the one under test.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { compileGazetteer } from '../../src/tagging/gazetteer.js';
+import { compileMilestones, matchMilestones } from '../../src/tagging/milestones.js';
+import { MilestonesSchema, StanceSchema, TaxonomySchema } from '../../src/tagging/schema.js';
+
+const readYaml = (path: string): unknown => parse(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'));
+const compiled = compileMilestones(
+  MilestonesSchema.parse(readYaml('config/milestones.yaml')),
+  compileGazetteer(TaxonomySchema.parse(readYaml('config/taxonomy.yaml'))),
+  StanceSchema.parse(readYaml('config/stance.yaml')),
+);
+
+function first(text: string, published: string, id?: string) {
+  const ms = matchMilestones(compiled, text, published);
+  const m = id ? ms.find((x) => x.id === id) : ms[0];
+  expect(m, `no milestone in: ${text}`).toBeDefined();
+  return m!;
+}
+
+// [text, published, milestone, stance]
+type Row = [string, string, string, string];
+
+describe('tense and aspect', () => {
+  const rows: Row[] = [
+    ['غادرت آخر القوات الأمريكية قاعدة عين الأسد.', '2026-01-20', 'ain-al-asad-exit', 'completed'],
+    ['بدأت قوات التحالف سحب معداتها من قاعدة حرير.', '2026-03-01', 'harir-exit', 'started'],
+    ['تنسحب القوات الأمريكية هذه الأيام من قاعدة عين الأسد.', '2025-08-20', 'ain-al-asad-exit', 'started'],
+    ['ستنسحب القوات الأمريكية من قاعدة عين الأسد في أيلول المقبل.', '2025-05-01', 'ain-al-asad-exit', 'scheduled'],
+    ['US troops pulled out of Victory Base last week.', '2025-09-20', 'baghdad-exit', 'completed'],
+    ['Coalition troops are pulling out of Harir air base.', '2026-03-01', 'harir-exit', 'started'],
+    ['US forces will leave Harir air base by September 2026.', '2025-10-01', 'harir-exit', 'scheduled'],
+    // a completed noun phrase after "after", a present headline with a month ahead
+    ['Iraqi troops guard Ain al-Asad after the US exit.', '2026-01-20', 'ain-al-asad-exit', 'completed'],
+    ['مهمة التحالف الدولي تنتهي في أيلول.', '2025-07-01', 'coalition-mission-end', 'scheduled'],
+    // part of the forces: under way
+    ['قال مسؤول إن قسماً من القوات الأمريكية غادر قاعدة حرير.', '2026-03-01', 'harir-exit', 'started'],
+    ['Some US troops have left Harir air base, an official said.', '2026-03-01', 'harir-exit', 'started'],
+    // a completed verb in a relative clause only describes the place
+    ['Iraqi units began moving into barracks vacated by US forces at Ain al-Asad.', '2025-09-10', 'ain-al-asad-exit', 'started'],
+    // a future verb after the last-of phrase
+    ['أكد المتحدث أن آخر جندي من القوات الأمريكية سيغادر قاعدة عين الأسد قبل الموعد.', '2025-08-01', 'ain-al-asad-exit', 'scheduled'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});
+
+describe('negation', () => {
+  const rows: Row[] = [
+    ['لم تنسحب القوات الأمريكية من قاعدة عين الأسد.', '2025-08-20', 'ain-al-asad-exit', 'denied'],
+    ['US troops have not left Ain al-Asad air base.', '2025-08-20', 'ain-al-asad-exit', 'denied'],
+    // "not yet": under way before the due date, late after it
+    ['لم تكتمل مغادرة القوات الأمريكية قاعدة عين الأسد بعد.', '2025-09-01', 'ain-al-asad-exit', 'started'],
+    ['لم تكتمل مغادرة القوات الأمريكية قاعدة عين الأسد بعد.', '2025-11-01', 'ain-al-asad-exit', 'delayed'],
+    // no troops remain: the move is done
+    ['The ministry said no American troops remain at Ain al-Asad air base after the withdrawal.', '2026-01-20', 'ain-al-asad-exit', 'completed'],
+    // denying a postponement restates the plan
+    ['نفى المتحدث وجود أي نية لتأجيل انسحاب القوات الأمريكية من قاعدة حرير.', '2026-02-01', 'harir-exit', 'scheduled'],
+    ['The Pentagon rejected reports that the withdrawal from Harir air base would be delayed.', '2026-02-01', 'harir-exit', 'scheduled'],
+    // an unchanged timetable is the plan; an unchanged base is a denial
+    ['قال المسؤول إن الجدول الزمني لانسحاب القوات من قاعدة حرير لم يتغير.', '2026-02-01', 'harir-exit', 'scheduled'],
+    ['A militia spokesman said nothing has changed at Ain al-Asad despite talk of a withdrawal.', '2025-09-01', 'ain-al-asad-exit', 'denied'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});
+
+describe('stay until a date, against the due date', () => {
+  const rows: Row[] = [
+    ['Coalition forces will remain at Harir air base until September 2026.', '2025-10-01', 'harir-exit', 'scheduled'],
+    ['Coalition forces will remain at Harir air base until 2027.', '2025-10-01', 'harir-exit', 'delayed'],
+    ['US forces will stay at Harir air base beyond September 2026, officials said.', '2026-01-10', 'harir-exit', 'delayed'],
+    ['ستبقى القوات الأمريكية في قاعدة حرير لما بعد أيلول 2026.', '2026-01-10', 'harir-exit', 'delayed'],
+    ['تواصل قوات التحالف عملها من إقليم كردستان حتى أيلول 2026.', '2025-01-10', 'harir-exit', 'scheduled'],
+    // a stay in Ain al-Asad until the end of the year, reported after the mid-September due date
+    ['قال ضابط إن الأمريكيين سيبقون في قاعدة عين الأسد حتى نهاية العام.', '2025-10-10', 'ain-al-asad-exit', 'delayed'],
+    // an explicit postponement
+    ['The government postponed the withdrawal from Victory Base by two weeks.', '2025-09-10', 'baghdad-exit', 'delayed'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});
+
+describe('repositioning with contrast', () => {
+  const rows: Row[] = [
+    ['قالت الفصائل إن ما يجري في قاعدة عين الأسد مجرد إعادة تموضع وليس انسحاباً.', '2025-09-01', 'ain-al-asad-exit', 'denied'],
+    ['An Iraqi officer called the convoys leaving Ain al-Asad merely a rotation.', '2025-09-01', 'ain-al-asad-exit', 'denied'],
+    ['US forces are repositioning from Ain al-Asad air base.', '2025-09-01', 'ain-al-asad-exit', 'started'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});
+
+describe('demands and questions', () => {
+  const rows: Row[] = [
+    ['طالب نواب بخروج القوات الأمريكية من قاعدة حرير فوراً.', '2025-10-01', 'harir-exit', 'unclear'],
+    ['A militia demanded that US troops leave Victory Base at once.', '2025-10-01', 'baghdad-exit', 'unclear'],
+    ['هل تغادر القوات الأمريكية قاعدة حرير في موعدها؟', '2026-05-01', 'harir-exit', 'unclear'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});
+
+describe('attribution', () => {
+  // [text, milestone, who]
+  const rows: [string, string, string | null][] = [
+    ['قالت وزارة الدفاع العراقية إن القوات الأمريكية أخلت قاعدة عين الأسد.', 'ain-al-asad-exit', 'iraqi-military'],
+    ['US forces have left Victory Base, according to two US officials.', 'baghdad-exit', 'us-government'],
+    // the previous sentence names the speaker, this one continues the statement
+    ['قال البنتاغون في بيان إن العملية تسير بهدوء. وأضاف أن القوات الأمريكية أكملت انسحابها من قاعدة عين الأسد.', 'ain-al-asad-exit', 'pentagon'],
+    // a dateline is no speaker
+    ['بغداد - انسحبت القوات الأمريكية من قاعدة فكتوريا.', 'baghdad-exit', null],
+    ['The US has finished its withdrawal from Victory Base.', 'baghdad-exit', null],
+  ];
+  it.each(rows)('%s', (text, id, who) => expect(first(text, '2025-09-20', id).mentions[0]!.attribution?.who ?? null).toBe(who));
+});
+
+describe('hedging', () => {
+  const rows: [string, boolean][] = [
+    ['Reportedly, US troops have begun leaving Harir air base.', true],
+    ['قال مسؤول كردي طلب عدم الكشف عن اسمه إن القوات الأمريكية بدأت مغادرة قاعدة حرير.', true],
+    ['Two sources said US troops have begun leaving Harir air base.', true],
+    ['The Pentagon said US troops have begun leaving Harir air base.', false],
+  ];
+  it.each(rows)('%s', (text, hedged) => expect(first(text, '2026-03-01', 'harir-exit').mentions[0]!.hedged).toBe(hedged));
+});
+
+describe('history', () => {
+  it('by the event date: a handover in 2011 reported in 2025', () => {
+    const m = first('سلمت القوات الأمريكية قاعدة فكتوريا إلى العراقيين عام 2011.', '2025-09-16', 'baghdad-exit');
+    expect(m.history).toBe(true);
+    expect(m.stance).toBe('completed');
+  });
+  it('by the published date: a report from before the agreement', () => {
+    expect(first('US troops will leave Ain al-Asad air base next year, officials said.', '2024-06-01', 'ain-al-asad-exit').history).toBe(true);
+  });
+  it('the end of the combat mission, reported as an event', () => {
+    expect(first('The coalition ended its combat mission in Iraq in December 2021.', '2025-09-30', 'coalition-mission-end').history).toBe(true);
+  });
+  it('the 2024 plan is no history', () => {
+    expect(first('The coalition mission in Iraq will end in September 2025 under the agreement.', '2025-01-10', 'coalition-mission-end').history).toBe(false);
+  });
+});
+
+describe('background', () => {
+  it('a restatement of the agreement deep in a story is background, and the news decides', () => {
+    const text = [
+      'قالت قيادة العمليات المشتركة إن القوات الأمريكية بدأت الانسحاب من قاعدة عين الأسد اليوم.',
+      'وشهدت المحافظة هدوءاً أمنياً.',
+      'وبموجب الاتفاق، من المقرر أن تغادر القوات الأمريكية قاعدة عين الأسد بحلول منتصف أيلول.',
+    ].join(' ');
+    const m = first(text, '2025-08-20', 'ain-al-asad-exit');
+    expect(m.mentions.map((x) => [x.stance, x.background])).toEqual([
+      ['started', false],
+      ['scheduled', true],
+    ]);
+    expect(m.stance).toBe('started');
+  });
+});
+
+describe('subjects', () => {
+  // [text, milestones]
+  const rows: [string, string[]][] = [
+    ['U.S. forces began leaving Ain al-Asad.', ['ain-al-asad-exit']],
+    ['The U.S.-led coalition will end its mission in federal Iraq by September.', ['coalition-mission-end']],
+    ['بدأت القوات الأمريكية الانسحاب من القاعدة الجوية في ناحية البغدادي.', ['ain-al-asad-exit']],
+    ['غادر مستشارو التحالف مقرهم في المنطقة الخضراء.', ['baghdad-exit']],
+    ['Coalition advisers left Baghdad for the north.', ['baghdad-exit']],
+    ['ستبقى القوات الأمريكية في أربيل حتى أيلول 2026.', ['harir-exit']],
+    // arriving in Erbil is leaving federal Iraq, not Kurdistan
+    ['وصلت قوات أمريكية منسحبة من قاعدة عين الأسد إلى أربيل.', ['ain-al-asad-exit']],
+    ['US troops withdrawing from Victory Base were redeployed to Harir air base.', ['baghdad-exit']],
+    // a statement about one base leaves the other one named beside it without one
+    ['أصبحت قاعدة حرير آخر موقع للقوات الأمريكية في البلاد بعد إخلاء عين الأسد.', ['ain-al-asad-exit']],
+    // an airport closing for fog is no milestone
+    ['Erbil International Airport closed for three hours because of fog.', []],
+  ];
+  it.each(rows)('%s', (text, ids) => expect(matchMilestones(compiled, text, '2025-10-01').map((m) => m.id).sort()).toEqual(ids));
+});

@@ -3,12 +3,13 @@ import type { Delivery } from '../alerts/model.js';
 import type { App } from '../app.js';
 import { retryDelivery } from '../cli/alerts.js';
 import { collectFeeds } from '../cli/feeds.js';
-import { collectMilestoneStatuses } from '../cli/milestones.js';
+import { collectMilestoneStatuses, type MilestoneJson } from '../cli/milestones.js';
 import { collectStatus } from '../cli/status.js';
 import { actorNames } from '../milestones/assess.js';
 import type { Article } from '../model.js';
 import { articleStance, type StanceCue } from '../tagging/stance.js';
 import { STAGES } from '../queues/names.js';
+import { keys } from '../store/keys.js';
 import { registerBullBoard } from './bull-board.js';
 import type { ServerContext } from './context.js';
 import { EventHub, registerEvents } from './events.js';
@@ -26,6 +27,11 @@ const LATEST_DELIVERIES = 20;
 /** Language and outlet are not indexed: their filters look through this many of the newest (index-filtered) articles. */
 const FILTER_SCAN = 300;
 const MINUTE = 60_000;
+
+/** Reports drawn and listed on a milestone's page: the newest ones (the assessment counts them all). */
+export const MILESTONE_PAGE_REPORTS = 200;
+/** How long the status page reuses the milestones' statuses when no report was added (a re-tag shows after it). */
+const STATUS_CACHE_MS = 30_000;
 
 const ARTICLE_ID = /^[0-9a-f]{16}$/;
 const DELIVERY_ID = /^dl-[0-9a-f]{16}$/;
@@ -86,7 +92,34 @@ async function recentDeliveries(app: App): Promise<Delivery[]> {
   return deliveries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 }
 
-async function collectStatusView(app: App, query: Record<string, string | undefined>, now = Date.now()): Promise<Omit<StatusView, 'canReplay' | 'csrfToken' | 'flash'>> {
+/**
+ * The milestones' statuses for the status page. Assessing reads every timeline entry (about 0.5 s for
+ * 20,000 of them), so the result is kept until a timeline gains an entry (HLEN, one round trip) or
+ * STATUS_CACHE_MS pass; concurrent requests share one reading.
+ */
+export class MilestoneStatusCache {
+  private cached: { fingerprint: string; at: number; statuses: Promise<MilestoneJson[]> } | null = null;
+
+  constructor(private readonly app: App) {}
+
+  async get(now = Date.now()): Promise<MilestoneJson[]> {
+    const k = keys(this.app.config.settings.redis.prefix);
+    const pipe = this.app.redis.pipeline();
+    for (const m of this.app.config.milestones.milestones) pipe.hlen(k.timeline(m.id));
+    const fingerprint = ((await pipe.exec()) ?? []).map(([err, n]) => (err ? 'x' : String(n))).join(',');
+    const c = this.cached;
+    if (c && c.fingerprint === fingerprint && now - c.at < STATUS_CACHE_MS && !fingerprint.includes('x')) return c.statuses;
+    const statuses = collectMilestoneStatuses(this.app, [], new Date(now));
+    const entry = { fingerprint, at: now, statuses };
+    this.cached = entry;
+    statuses.catch(() => {
+      if (this.cached === entry) this.cached = null;
+    });
+    return statuses;
+  }
+}
+
+async function collectStatusView(app: App, query: Record<string, string | undefined>, now = Date.now(), statusCache = new MilestoneStatusCache(app)): Promise<Omit<StatusView, 'canReplay' | 'csrfToken' | 'flash'>> {
   const filters = filtersOf(app, query);
   const status = await collectStatus(app);
   const [queues, perMinute, feeds, milestones, statuses, latest, alerts, deliveries] = await Promise.all([
@@ -94,7 +127,7 @@ async function collectStatusView(app: App, query: Record<string, string | undefi
     completedPerMinute(app, now),
     collectFeeds(app),
     collectMilestones(app, 3, now),
-    collectMilestoneStatuses(app, [], new Date(now)),
+    statusCache.get(now),
     latestArticles(app, filters),
     app.alerts.listAlertIds(LATEST_ALERTS).then((ids) => app.alerts.getAlerts(ids)),
     recentDeliveries(app),
@@ -127,13 +160,14 @@ async function collectStatusView(app: App, query: Record<string, string | undefi
  */
 export async function registerPages(server: FastifyInstance, ctx: ServerContext): Promise<void> {
   const { app } = ctx;
+  const statusCache = new MilestoneStatusCache(app);
 
   server.get('/assets/dashboard.js', async (_request, reply) =>
     reply.headers({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).send(DASHBOARD_SCRIPT),
   );
 
   server.get<{ Querystring: Record<string, string | undefined> }>('/', async (request, reply) => {
-    const data = await collectStatusView(app, request.query);
+    const data = await collectStatusView(app, request.query, Date.now(), statusCache);
     const replayed = request.query.replayed && DELIVERY_ID.test(request.query.replayed) ? await app.alerts.getDelivery(request.query.replayed) : null;
     const view: StatusView = {
       ...data,
@@ -154,14 +188,16 @@ export async function registerPages(server: FastifyInstance, ctx: ServerContext)
     const known = app.config.milestones.milestones.some((m) => m.id === request.params.id);
     const [milestone] = known ? await collectMilestoneStatuses(app, [request.params.id]) : [];
     if (!milestone) return reply.code(404).headers(HTML).send(notFoundPage(`no milestone ${request.params.id}`, { nonce: nonceOf(reply) }));
+    const total = milestone.timeline.length;
+    const shown = { ...milestone, timeline: milestone.timeline.slice(-MILESTONE_PAGE_REPORTS) };
     // The cues that decided each report's stance are in the stored articles (the timeline keeps the evidence only).
     const cues = new Map<string, StanceCue[]>();
-    for (const a of await app.store.getArticles(milestone.timeline.map((e) => e.articleId))) {
+    for (const a of await app.store.getArticles(shown.timeline.map((e) => e.articleId))) {
       const ref = a.milestones.find((m) => m.id === milestone.id);
       const decisive = articleStance(ref?.mentions ?? []).decisive;
       if (decisive) cues.set(a.id, decisive.cues);
     }
-    const view = { milestone, cues, names: actorNames(app.config.stance), now: new Date() };
+    const view = { milestone: shown, total, cues, names: actorNames(app.config.stance), now: new Date() };
     return reply.headers(HTML).send(milestonePage(view, { nonce: nonceOf(reply) }));
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/alerts/model.js';
 import { waitThroughPipeline } from '../../src/cli/wait.js';
 import type { Article } from '../../src/model.js';
-import { DOCUMENT_STAGES } from '../../src/queues/names.js';
+import { DOCUMENT_STAGES, STAGES } from '../../src/queues/names.js';
 import { articleHighlights } from '../../src/server/views/article.js';
 import { enqueueDocument, liveDocument, startDashboard, type Dashboard } from '../support/browser.js';
 
@@ -28,7 +28,7 @@ describe('status page', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
-    for (const stage of ['poll', 'fetch', 'clean', 'dedup', 'tag', 'alert', 'digest', 'deliver']) expect(html).toContain(`data-queue="${stage}"`);
+    for (const stage of STAGES) expect(html).toContain(`data-queue="${stage}"`);
     const completed = Number(/data-count="clean:completed">(\d+)</.exec(html)?.[1]);
     expect(completed).toBeGreaterThanOrEqual(5);
     // Throughput over the last 1/15/60 min: the seeds' five clean jobs just finished.
@@ -186,7 +186,7 @@ describe('bull-board', () => {
     expect(board.status).toBe(200);
     expect(await board.text()).toContain('marsad queues (read-only)');
     const queues = (await (await get('/queues/api/queues', d.readerToken)).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-    expect(queues.queues.map((q) => q.name).sort()).toEqual(['alert', 'clean', 'dedup', 'deliver', 'digest', 'fetch', 'poll', 'tag']);
+    expect(queues.queues.map((q) => q.name).sort()).toEqual([...STAGES].sort());
     expect(queues.queues.every((q) => q.readOnlyMode)).toBe(true);
     expect((await get('/queues/api/queues/clean/retry/failed', d.readerToken, { method: 'PUT' })).status).toBeGreaterThanOrEqual(400);
     expect((await get('/queues/operator', d.readerToken)).status).toBe(403);

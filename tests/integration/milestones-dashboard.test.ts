@@ -2,11 +2,16 @@
 // milestone page (/milestones/:id: the assessment, the timeline as inline SVG, the table of reports), the
 // status page's links to it, and the stance of each mention on the article page. Over the five seeds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectMilestoneStatuses } from '../../src/cli/milestones.js';
+import { collectMilestoneStatuses, milestoneJson } from '../../src/cli/milestones.js';
+import { waitThroughPipeline } from '../../src/cli/wait.js';
+import { actorNames, milestoneStatus, type TimelineEntry } from '../../src/milestones/assess.js';
+import { DOCUMENT_STAGES } from '../../src/queues/names.js';
+import { MILESTONE_PAGE_REPORTS } from '../../src/server/pages.js';
 import { esc } from '../../src/server/views/html.js';
 import { STANCES } from '../../src/tagging/schema.js';
-import { startDashboard, type Dashboard } from '../support/browser.js';
-import { SLOW_TEST_MS } from '../support/limits.js';
+import { milestonePage } from '../../src/server/views/milestone.js';
+import { enqueueDocument, liveDocument, startDashboard, type Dashboard } from '../support/browser.js';
+import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
 
 let d: Dashboard;
 
@@ -118,6 +123,33 @@ describe('milestone page', () => {
     }
   });
 
+  it(`draws and lists only the newest ${MILESTONE_PAGE_REPORTS} reports of a long timeline, and says so`, () => {
+    const config = d.app.config.milestones.milestones[0]!;
+    const entries: TimelineEntry[] = Array.from({ length: MILESTONE_PAGE_REPORTS + 5 }, (_, i) => ({
+      articleId: i.toString(16).padStart(16, '0'),
+      outlet: `Outlet ${i % 7}`,
+      published: new Date(Date.parse(config.from) + i * 86_400_000).toISOString().slice(0, 10),
+      eventDate: null,
+      targetDate: null,
+      stance: STANCES[i % STANCES.length]!,
+      attribution: null,
+      hedged: i % 3 === 0,
+      background: false,
+      history: false,
+      evidence: null,
+      title: null,
+      url: null,
+      language: 'en',
+      duplicateOf: null,
+    }));
+    const full = milestoneJson(milestoneStatus(config, entries, actorNames(d.app.config.stance)));
+    const shown = { ...full, timeline: full.timeline.slice(-MILESTONE_PAGE_REPORTS) };
+    const html = milestonePage({ milestone: shown, total: full.timeline.length, cues: new Map(), names: actorNames(d.app.config.stance), now: new Date() }, {});
+    expect(html).toContain(`data-cut="${entries.length}"`);
+    expect((html.match(/class="mark"/g) ?? []).length).toBe(MILESTONE_PAGE_REPORTS);
+    expect((html.match(/<tr class="report"/g) ?? []).length).toBe(MILESTONE_PAGE_REPORTS);
+  });
+
   it('answers 404 for an unknown milestone', async () => {
     const res = await get('/milestones/moon-exit');
     expect(res.status).toBe(404);
@@ -134,6 +166,21 @@ describe('status and article pages', () => {
       expect(html).toMatch(new RegExp(`<td data-milestone-status="${m.id}"><span class="stance stance-${m.status}"`));
     }
   });
+
+  it('the status page shows a new report at once (its statuses are reused only while no timeline changes)', async () => {
+    const statusCell = async () => /<td data-milestone-status="ain-al-asad-exit">([\s\S]*?)<\/td>/.exec(await (await get('/')).text())?.[1];
+    const before = await statusCell();
+    expect(before).toBeDefined();
+    const doc = liveDocument();
+    await enqueueDocument(d.app, doc);
+    const waited = await waitThroughPipeline(d.app, [doc.id], DOCUMENT_STAGES, { timeoutMs: PIPELINE_MS });
+    expect(waited.get(doc.id)).toBeNull();
+    const [fresh] = await collectMilestoneStatuses(d.app, ['ain-al-asad-exit']);
+    expect(fresh!.timeline.map((e) => e.articleId)).toContain(doc.id);
+    const after = await statusCell();
+    expect(after).not.toBe(before);
+    expect(after).toContain(esc(fresh!.summary.en));
+  }, SLOW_TEST_MS);
 
   it("the article page shows each milestone's stance and, per mention, stance, attribution, flags and cues", async () => {
     const [id] = await d.app.store.listArticleIds({ milestone: 'ain-al-asad-exit' }, 1);

@@ -9,7 +9,10 @@ import { esc, label, layout, textLangAttrs, type LayoutOptions } from './html.js
 import { attributionHtml, cueLegend, STANCE_MEANINGS, stanceBadge } from './stance.js';
 
 export interface MilestonePageView {
+  /** The milestone, with the reports to show (the newest, when there are many) as its timeline. */
   milestone: MilestoneJson;
+  /** How many reports the timeline has in all (more than shown when it was cut). */
+  total: number;
   /** The cues of each report's deciding mention, by article id (from the stored articles). */
   cues: ReadonlyMap<string, readonly StanceCue[]>;
   names: ActorNames;
@@ -182,8 +185,12 @@ export function milestonePage(view: MilestonePageView, opts: Pick<LayoutOptions,
   const roles = new Set<CueRole>();
   for (const e of m.timeline) for (const c of view.cues.get(e.articleId) ?? []) roles.add(c.role);
   const rows = m.timeline.map((e, i) => reportRow(e, i + 1, view)).join('');
+  const cut =
+    view.total > m.timeline.length
+      ? `<p class="flag warn" data-cut="${view.total}">showing the newest ${m.timeline.length} of ${view.total} reports (the assessment counts them all); every report: <a href="/api/milestones/${encodeURIComponent(m.id)}">/api/milestones/${esc(m.id)}</a> or <code>marsad milestones ${esc(m.id)}</code></p>`
+      : '';
   const body = `${assessmentSection(view)}
-<section id="timeline"><h3>${label('Timeline', 'الخط الزمني')}</h3>${timelineSvg(m, view.now)}</section>
+<section id="timeline"><h3>${label('Timeline', 'الخط الزمني')}</h3>${cut}${timelineSvg(m, view.now)}</section>
 <section id="reports"><h3>${label('Reports', 'التقارير')}</h3>${roles.size > 0 ? cueLegend([...roles]) : ''}
 <table><thead><tr><th>#</th><th>report</th><th>event</th><th>outlet</th><th>stance</th><th>attribution</th><th>hedged</th><th>evidence</th><th></th></tr></thead>
 <tbody>${rows || '<tr><td colspan="9" class="muted">no reports in the window yet</td></tr>'}</tbody></table></section>`;

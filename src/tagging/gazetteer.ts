@@ -56,6 +56,9 @@ export interface TermIndex<T> {
   exact: Map<string, Term<T>[]>;
   prefix: Map<string, Term<T>[]>;
   maxPrefix: number;
+  /** The lengths of the `word*` prefixes, ascending, and their first MIN_PREFIX letters: most tokens start none. */
+  prefixLengths: number[];
+  prefixHeads: Set<string>;
 }
 
 /** Turns `قاعدة الحرير` into [قاعده, حرير] and `withdraw*` into a prefix word; hyphens split words. */
@@ -70,7 +73,7 @@ function parsePhrase(phrase: string): WordPattern[] {
 }
 
 export function compileTerms<T>(entries: Iterable<readonly [phrase: string, data: T]>): TermIndex<T> {
-  const index: TermIndex<T> = { exact: new Map(), prefix: new Map(), maxPrefix: 0 };
+  const index: TermIndex<T> = { exact: new Map(), prefix: new Map(), maxPrefix: 0, prefixLengths: [], prefixHeads: new Set() };
   for (const [surface, data] of entries) {
     const words = parsePhrase(surface);
     const first = words[0];
@@ -81,6 +84,8 @@ export function compileTerms<T>(entries: Iterable<readonly [phrase: string, data
     if (list) list.push({ data, surface, words });
     else map.set(first.key, [{ data, surface, words }]);
   }
+  index.prefixLengths = [...new Set([...index.prefix.keys()].map((k) => k.length))].sort((a, b) => a - b);
+  index.prefixHeads = new Set([...index.prefix.keys()].map((k) => k.slice(0, MIN_PREFIX)));
   return index;
 }
 
@@ -170,17 +175,26 @@ function wordMatches(w: WordPattern, keys: string[]): boolean {
   return w.prefix ? keys.some((k) => k.startsWith(w.key)) : keys.includes(w.key);
 }
 
+function addTerms<T>(to: Term<T>[], list: Term<T>[]): void {
+  for (const t of list) if (!to.includes(t)) to.push(t);
+}
+
 /** Every occurrence of every phrase of the index, in text order. Matches never cross a sentence. */
 export function findTerms<T>(index: TermIndex<T>, prepared: PreparedText): Found<T>[] {
   const found: Found<T>[] = [];
   prepared.keys.forEach((sentenceKeys, s) => {
     const tokens = prepared.tokens[s]!;
     for (let i = 0; i < sentenceKeys.length; i++) {
-      const candidates = new Set<Term<T>>();
+      // Candidates in first-seen order, without a set: a token has few, and most tokens none.
+      const candidates: Term<T>[] = [];
       for (const key of sentenceKeys[i]!) {
-        for (const t of index.exact.get(key) ?? []) candidates.add(t);
-        for (let n = MIN_PREFIX; n <= Math.min(key.length, index.maxPrefix); n++) {
-          for (const t of index.prefix.get(key.slice(0, n)) ?? []) candidates.add(t);
+        const exact = index.exact.get(key);
+        if (exact) addTerms(candidates, exact);
+        if (key.length < MIN_PREFIX || !index.prefixHeads.has(key.slice(0, MIN_PREFIX))) continue;
+        for (const n of index.prefixLengths) {
+          if (n > key.length) break;
+          const list = index.prefix.get(key.slice(0, n));
+          if (list) addTerms(candidates, list);
         }
       }
       for (const term of candidates) {
@@ -289,6 +303,17 @@ export type TagMatch = Found<Entry>;
  * in the same sentence, and one match per mention.
  */
 export function findTags(gazetteer: Gazetteer, prepared: PreparedText): TagMatch[] {
+  // Tagging and the milestone matcher both read an article's tags: they are found once per text.
+  let byGazetteer = tagsCache.get(prepared);
+  if (!byGazetteer) tagsCache.set(prepared, (byGazetteer = new WeakMap()));
+  let tags = byGazetteer.get(gazetteer);
+  if (!tags) byGazetteer.set(gazetteer, (tags = scanTags(gazetteer, prepared)));
+  return tags;
+}
+
+const tagsCache = new WeakMap<PreparedText, WeakMap<Gazetteer, TagMatch[]>>();
+
+function scanTags(gazetteer: Gazetteer, prepared: PreparedText): TagMatch[] {
   const all = findTerms(gazetteer.index, prepared);
   const context = all.filter((f) => f.data.role === 'context');
   const names = all.filter((f) => {

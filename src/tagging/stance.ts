@@ -147,7 +147,7 @@ export function classifyMention(
   const pastLike = stanceCues.some((c) => (c.data.cls === 'completed' || c.data.cls === 'started') && !futurePrefixed(prepared, c) && !before(c, inScope, 'future', FUTURE_REACH));
   const tense: Tense = futureLike || !pastLike ? 'future' : 'past';
   const ahead = (d: EventDate) => published !== null && startsAfter(d.value, published.slice(0, 10));
-  const dates = scope.sentences.flatMap((s) => findEventDates(prepared.text, prepared.tokens[s] ?? [], published, tense)).map((d) => {
+  const dates = scope.sentences.flatMap((s) => sentenceDates(prepared, s, published, tense)).map((d) => {
     const mark = (kind: 'until' | 'beyond') => inScope.some((c) => c.data.kind === kind && c.end <= d.start && d.start - c.end <= 2);
     return { ...d, until: mark('until'), beyond: mark('beyond') };
   });
@@ -221,6 +221,18 @@ export function classifyMention(
     targetDate: targetDate?.value ?? null,
     cues: dedupeSpans(spans),
   };
+}
+
+/** A sentence's dates per tense, found once per article: every mention and milestone over it shares them. */
+const datesCache = new WeakMap<PreparedText, Map<string, EventDate[]>>();
+
+function sentenceDates(prepared: PreparedText, s: number, published: string | null, tense: Tense): EventDate[] {
+  let cache = datesCache.get(prepared);
+  if (!cache) datesCache.set(prepared, (cache = new Map()));
+  const key = `${s}|${tense}|${published ?? ''}`;
+  let dates = cache.get(key);
+  if (!dates) cache.set(key, (dates = findEventDates(prepared.text, prepared.tokens[s] ?? [], published, tense)));
+  return dates;
 }
 
 function sentenceText(prepared: PreparedText, s: number): string {

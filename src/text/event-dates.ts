@@ -41,21 +41,24 @@ const iso = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pa
 const DAY_MS = 86_400_000;
 
 /** The token's forms without Arabic proclitics (وأمس، بالأمس، الثلاثاء → ثلاثاء). */
-function forms(t: Token): string[] {
-  return stems(t.norm).flatMap((s) => (s.startsWith('ال') ? [s, s.slice(2)] : [s]));
+function formsOf(t: Token): string[] {
+  return /^[a-z0-9]/.test(t.norm) ? [t.norm] : stems(t.norm).flatMap((s) => (s.startsWith('ال') ? [s, s.slice(2)] : [s]));
 }
 
-function pick<T>(t: Token | undefined, table: ReadonlyMap<string, T>): T | undefined {
-  if (!t) return undefined;
-  for (const f of forms(t)) {
-    const v = table.get(f);
+/** Forms per token of one sentence, computed once: a token is read as a month, a weekday and a neighbour's word. */
+type Forms = (i: number) => string[];
+
+function pick<T>(f: string[] | undefined, table: ReadonlyMap<string, T>): T | undefined {
+  if (!f) return undefined;
+  for (const x of f) {
+    const v = table.get(x);
     if (v !== undefined) return v;
   }
   return undefined;
 }
 
-function has(t: Token | undefined, words: ReadonlySet<string>): boolean {
-  return t !== undefined && forms(t).some((f) => words.has(f));
+function has(f: string[] | undefined, words: ReadonlySet<string>): boolean {
+  return f !== undefined && f.some((x) => words.has(x));
 }
 
 /** The year of a month named without one: the occurrence nearest to `ref` in the direction of `tense`. */
@@ -88,10 +91,15 @@ export function findEventDates(text: string, tokens: readonly Token[], published
     add(from + m.start, from + m.end, m.day === null ? `${year}-${pad(m.month)}` : `${year}-${pad(m.month)}-${pad(m.day)}`, m.year === null);
   }
 
+  const cache: string[][] = [];
+  const forms: Forms = (i) => (cache[i] ??= formsOf(tokens[i]!));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1];
     const prev = tokens[i - 1];
+    const here = forms(i);
+    const fn = next ? forms(i + 1) : undefined;
+    const fp = prev ? forms(i - 1) : undefined;
     // A bare year: "في عام 2011", "in 2020", "٢٠٢١".
     const digits = toAsciiDigits(t.norm);
     if (/^(19[5-9]\d|20[0-4]\d)$/.test(digits)) {
@@ -99,28 +107,28 @@ export function findEventDates(text: string, tokens: readonly Token[], published
       continue;
     }
     if (!ref) continue;
-    const month = pick(t, SINGLE_WORD_AR_MONTHS) ?? (EN_MONTHS.includes(t.norm) && t.norm !== 'may' ? EN_MONTHS.indexOf(t.norm) + 1 : undefined);
+    const month = pick(here, SINGLE_WORD_AR_MONTHS) ?? (EN_MONTHS.includes(t.norm) && t.norm !== 'may' ? EN_MONTHS.indexOf(t.norm) + 1 : undefined);
     if (month !== undefined) {
-      const direction = has(next, PAST_WORDS) || has(prev, PAST_WORDS) ? 'past' : has(next, NEXT_WORDS) || has(prev, NEXT_WORDS) ? 'future' : has(next, THIS_WORDS) || has(prev, THIS_WORDS) ? 'this' : null;
-      if (direction !== null || has(prev, MONTH_LEAD)) {
-        const end = direction !== null && (has(next, PAST_WORDS) || has(next, NEXT_WORDS) || has(next, THIS_WORDS)) ? next!.end : t.end;
+      const direction = has(fn, PAST_WORDS) || has(fp, PAST_WORDS) ? 'past' : has(fn, NEXT_WORDS) || has(fp, NEXT_WORDS) ? 'future' : has(fn, THIS_WORDS) || has(fp, THIS_WORDS) ? 'this' : null;
+      if (direction !== null || has(fp, MONTH_LEAD)) {
+        const end = direction !== null && (has(fn, PAST_WORDS) || has(fn, NEXT_WORDS) || has(fn, THIS_WORDS)) ? next!.end : t.end;
         add(t.start, end, `${yearFor(month, ref, direction ?? tense)}-${pad(month)}`, true);
       }
       continue;
     }
-    const weekday = pick(t, AR_WEEKDAYS) ?? EN_WEEKDAYS.get(t.norm);
+    const weekday = pick(here, AR_WEEKDAYS) ?? EN_WEEKDAYS.get(t.norm);
     if (weekday !== undefined) {
       // A bare weekday in news is the last such day (the report's own), unless a future verb governs it
       // ("will leave on Tuesday", "ستغادر الثلاثاء") or the sentence as a whole is a plan with no past verb.
       const direction: Tense =
-        has(next, NEXT_WORDS) || has(prev, NEXT_WORDS) ? 'future' : has(next, PAST_WORDS) || has(prev, PAST_WORDS) ? 'past' : futureBefore(tokens, i) ? 'future' : 'past';
+        has(fn, NEXT_WORDS) || has(fp, NEXT_WORDS) ? 'future' : has(fn, PAST_WORDS) || has(fp, PAST_WORDS) ? 'past' : futureBefore(tokens, i) ? 'future' : 'past';
       const diff = (weekday - ref.getUTCDay() + 7) % 7;
       // News reports an event on the last such weekday (today included); a plan, on the next one.
       const days = direction === 'past' ? -((7 - diff) % 7) : diff === 0 ? 7 : diff;
       add(t.start, t.end, iso(new Date(ref.getTime() + days * DAY_MS)), true);
       continue;
     }
-    const relative = relativeWord(t, next, prev, ref);
+    const relative = relativeWord(t, next, prev, here, fn, fp, ref);
     if (relative) add(relative.start, relative.end, relative.value, true);
   }
   return out.sort((a, b) => a.start - b.start);
@@ -143,34 +151,41 @@ const UNIT_YEAR = new Set(['عام', 'سنه', 'year']);
 const UNIT_WEEK = new Set(['اسبوع', 'week']);
 const YEAR_END = new Set(['نهايه', 'اواخر', 'ختام']);
 
-function relativeWord(t: Token, next: Token | undefined, prev: Token | undefined, ref: Date): { start: number; end: number; value: string } | null {
-  const f = forms(t);
+function relativeWord(
+  t: Token,
+  next: Token | undefined,
+  prev: Token | undefined,
+  f: string[],
+  fn: string[] | undefined,
+  fp: string[] | undefined,
+  ref: Date,
+): { start: number; end: number; value: string } | null {
   const day = (offset: number) => iso(new Date(ref.getTime() + offset * DAY_MS));
   if (f.includes('امس') || f.includes('البارحه') || t.norm === 'yesterday') return { start: t.start, end: t.end, value: day(-1) };
   if (f.includes('غدا') || t.norm === 'tomorrow') return { start: t.start, end: t.end, value: day(1) };
-  if (f.includes('يوم') && has(next, new Set(['امس']))) return { start: t.start, end: next!.end, value: day(-1) };
-  if (f.includes('اليوم') || t.norm === 'today' || t.norm === 'tonight' || (f.includes('الليله') && !has(next, PAST_WORDS))) {
-    return { start: prev && has(prev, new Set(['فجر', 'صباح', 'مساء', 'ظهر', 'ليل'])) ? prev.start : t.start, end: t.end, value: day(0) };
+  if (f.includes('يوم') && has(fn, new Set(['امس']))) return { start: t.start, end: next!.end, value: day(-1) };
+  if (f.includes('اليوم') || t.norm === 'today' || t.norm === 'tonight' || (f.includes('الليله') && !has(fn, PAST_WORDS))) {
+    return { start: prev && has(fp, new Set(['فجر', 'صباح', 'مساء', 'ظهر', 'ليل'])) ? prev.start : t.start, end: t.end, value: day(0) };
   }
   // "نهاية العام", "end of the year", "أواخر العام الجاري": December of the report's year (or of the next/last).
-  if (UNIT_YEAR.has(lastForm(t)) && prev && has(prev, YEAR_END)) {
-    const step = has(next, NEXT_WORDS) ? 1 : has(next, PAST_WORDS) ? -1 : 0;
-    const end = has(next, NEXT_WORDS) || has(next, PAST_WORDS) || has(next, THIS_WORDS) ? next!.end : t.end;
+  if (UNIT_YEAR.has(lastForm(f)) && prev && has(fp, YEAR_END)) {
+    const step = has(fn, NEXT_WORDS) ? 1 : has(fn, PAST_WORDS) ? -1 : 0;
+    const end = has(fn, NEXT_WORDS) || has(fn, PAST_WORDS) || has(fn, THIS_WORDS) ? next!.end : t.end;
     return { start: prev.start, end, value: `${ref.getUTCFullYear() + step}-12` };
   }
   // "الشهر الماضي", "last month", "العام المقبل", "next year", "this week".
-  const unitAfter = UNIT_MONTH.has(lastForm(t)) || UNIT_YEAR.has(lastForm(t)) || UNIT_WEEK.has(lastForm(t));
+  const unitAfter = UNIT_MONTH.has(lastForm(f)) || UNIT_YEAR.has(lastForm(f)) || UNIT_WEEK.has(lastForm(f));
   if (!unitAfter) return null;
-  const unit = lastForm(t);
+  const unit = lastForm(f);
   let step: number | null = null;
   let start = t.start;
   let end = t.end;
-  if (has(next, PAST_WORDS)) [step, end] = [-1, next!.end];
-  else if (has(next, NEXT_WORDS)) [step, end] = [1, next!.end];
-  else if (has(next, THIS_WORDS)) [step, end] = [0, next!.end];
-  else if (has(prev, PAST_WORDS)) [step, start] = [-1, prev!.start];
-  else if (has(prev, NEXT_WORDS)) [step, start] = [1, prev!.start];
-  else if (has(prev, THIS_WORDS)) [step, start] = [0, prev!.start];
+  if (has(fn, PAST_WORDS)) [step, end] = [-1, next!.end];
+  else if (has(fn, NEXT_WORDS)) [step, end] = [1, next!.end];
+  else if (has(fn, THIS_WORDS)) [step, end] = [0, next!.end];
+  else if (has(fp, PAST_WORDS)) [step, start] = [-1, prev!.start];
+  else if (has(fp, NEXT_WORDS)) [step, start] = [1, prev!.start];
+  else if (has(fp, THIS_WORDS)) [step, start] = [0, prev!.start];
   if (step === null) return null;
   if (UNIT_YEAR.has(unit)) return { start, end, value: String(ref.getUTCFullYear() + step) };
   if (UNIT_WEEK.has(unit)) return { start, end, value: day(7 * step) };
@@ -178,8 +193,7 @@ function relativeWord(t: Token, next: Token | undefined, prev: Token | undefined
   return { start, end, value: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}` };
 }
 
-function lastForm(t: Token): string {
-  const f = forms(t);
+function lastForm(f: string[]): string {
   return f[f.length - 1]!;
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { compileGazetteer, tagText } from '../../src/tagging/gazetteer.js';
+import { compileGazetteer, prepareText, tagText } from '../../src/tagging/gazetteer.js';
 import { compileMilestones, matchMilestones, type MilestoneMention } from '../../src/tagging/milestones.js';
 import { MilestonesSchema, StanceSchema, TaxonomySchema } from '../../src/tagging/schema.js';
 
@@ -171,8 +171,10 @@ describe.skipIf(!corpusPresent)(`real corpus negatives${corpusPresent ? '' : ` (
     const hits: string[] = [];
     const started = performance.now();
     for (const { file, text } of articles) {
-      for (const b of tagText(gazetteer, text).bases) hits.push(`${file} base ${b.id}: ${b.evidence[0]?.text}`);
-      for (const m of matchMilestones(compiled, text)) hits.push(`${file} milestone ${m.id}: ${m.evidence[0]?.text}`);
+      // As the pipeline does it (tagArticle): the text is prepared once for tagging and milestones.
+      const prepared = prepareText(text);
+      for (const b of tagText(gazetteer, prepared).bases) hits.push(`${file} base ${b.id}: ${b.evidence[0]?.text}`);
+      for (const m of matchMilestones(compiled, prepared)) hits.push(`${file} milestone ${m.id}: ${m.evidence[0]?.text}`);
     }
     const perArticle = (performance.now() - started) / articles.length;
     console.log(`corpus: ${articles.length} articles, ${hits.length} base tags or milestones, ${perArticle.toFixed(2)} ms per article (tag + milestones)`);

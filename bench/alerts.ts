@@ -114,7 +114,7 @@ export async function benchAlerts(opts: { articles?: number; redisUrl?: string; 
   const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/bench`;
 
   const dir = mkdtempSync(path.join(tmpdir(), 'marsad-bench-alerts-'));
-  for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
+  for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml', 'stories.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
   writeFileSync(path.join(dir, 'settings.yaml'), 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:bench@example.org\nhttp:\n  publicUrl: https://marsad.test\n');
   writeFileSync(path.join(dir, 'subscribers.yaml'), `subscribers:\n  - id: bench-hook\n    channel: webhook\n    url: ${hookUrl}\n    secret: ${secret}\n`);
   const env = { ...process.env, REDIS_URL: url, MARSAD_PREFIX: prefix, MARSAD_CONFIG_DIR: dir, MARSAD_ALLOW_PRIVATE_NETWORKS: 'true', MARSAD_LOG_LEVEL: process.env.MARSAD_LOG_LEVEL ?? 'silent' };

@@ -80,7 +80,7 @@ export interface FeedsBench {
 /** A config folder: the real taxonomy and milestones, no pacing, FEEDS feeds on the site. */
 function writeConfig(site: FeedSite): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'marsad-bench-feeds-config-'));
-  for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
+  for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml', 'stories.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
   writeFileSync(path.join(dir, 'settings.yaml'), 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:bench@example.org\n');
   const feeds = Array.from({ length: FEEDS }, (_, i) => {
     const n = String(i + 1).padStart(2, '0');

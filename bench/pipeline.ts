@@ -30,6 +30,7 @@ import { DEFAULT_CORPUS_DIR, loadAntCorpus } from './dedup-corpus.js';
 import { runExtractionBench, type PageRow } from './extraction.js';
 import { benchAlerts } from './alerts.js';
 import { runFeedsBench, type FeedsBench, type PageTimes } from './feeds.js';
+import { formatStatusScore, readLabelledSet, scoreStatus } from './milestone-status.js';
 import { deleteKeys, stats, table, type Stats } from './support.js';
 
 /** Generous for ~1,800 articles (they take seconds), short enough to keep the bench under its 4 minutes. */
@@ -351,6 +352,11 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
       ),
     );
 
+    // 6b. Milestone status on the labelled set: what the reporting says happened, and who says so.
+    const status = (['sentences', 'articles'] as const).map((name) => ({ name, score: scoreStatus(app.cores, readLabelledSet(name)) }));
+    console.log('\n6b. milestone status on the labelled set (tests/fixtures/milestone-status/)');
+    for (const { name, score } of status) console.log(formatStatusScore(name, score));
+
     // 7. Summary in ratios and per-item costs, comparable across machines and corpus sizes.
     const perK = (n: number): string => ((1000 * n) / Math.max(1, articles.length)).toFixed(1);
     console.log('\n7. summary');
@@ -380,6 +386,7 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
           ['  extract / fetch', `${(feeds.feedSite.extract.mean / feeds.feedSite.fetch.mean).toFixed(1)}x`],
           ['alert latency median / p95, ms', `${alertFigures.latencyMs.median.toFixed(0)} / ${alertFigures.latencyMs.p95.toFixed(0)}`],
           ['deliveries/s (webhook, loopback)', alertFigures.deliveriesPerSecond.toFixed(1)],
+          ...status.map(({ name, score }) => [`milestone F1 / stance accuracy / history accuracy (${name})`, `${score.milestones.f1.toFixed(3)} / ${score.stance.accuracy.toFixed(3)} / ${score.history.accuracy.toFixed(3)}`]),
         ],
       ),
     );

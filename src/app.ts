@@ -18,6 +18,7 @@ import { AlertStore } from './store/alert-store.js';
 import { keys } from './store/keys.js';
 import { RateLimiter } from './subscribers/rate-limit.js';
 import { SubscriberRegistry } from './subscribers/registry.js';
+import { StoryStore } from './store/story-store.js';
 import { startWorkers } from './workers/runtime.js';
 
 /** Everything a command needs to talk to marsad's Redis, opened once and closed once. */
@@ -29,6 +30,7 @@ export interface App {
   redis: Redis;
   store: Store;
   alerts: AlertStore;
+  stories: StoryStore;
   subscribers: SubscriberRegistry;
   /** Signs and checks one-click unsubscribe links. */
   unsubscribeKey: Buffer;
@@ -64,6 +66,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
   const robots = new RobotsPolicy(redis, config.settings.redis.prefix, http, config.settings.fetch);
   const pacer = new HostPacer(redis, config.settings.redis.prefix);
   const alerts = new AlertStore(redis, config.settings.redis.prefix);
+  const stories = new StoryStore(redis, config.settings.redis.prefix);
   const subscribers = new SubscriberRegistry(redis, config.settings.redis.prefix);
   const rateLimiter = new RateLimiter(redis, config.settings.redis.prefix);
   const unsubscribeKey = await loadUnsubscribeKey(redis, config.settings.redis.prefix, env);
@@ -85,6 +88,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
     redis,
     store,
     alerts,
+    stories,
     subscribers,
     unsubscribeKey,
     queues,
@@ -96,7 +100,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
       }
       const started = startWorkers(
         stages,
-        { store, config, cores, http, robots, pacer, alerts, subscribers, rateLimiter, mailer: getMailer, unsubscribeKey, log },
+        { store, config, cores, http, robots, pacer, alerts, stories, subscribers, rateLimiter, mailer: getMailer, unsubscribeKey, log },
         queues,
         workerConnection,
       );

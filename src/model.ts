@@ -44,7 +44,7 @@ export interface DuplicateRef {
   title: string | null;
   published: string | null;
   /** How the duplicate was recognised. */
-  match: 'url' | 'exact' | 'near';
+  match: 'url' | 'exact' | 'near' | 'contained' | 'same-event';
   similarity: number;
 }
 
@@ -84,10 +84,12 @@ export interface Article {
   seq: number;
   firstSeen: string;
   /** How far through the pipeline it is; `alerted`: its alerts (if any) are recorded and routed. */
-  stage: 'cleaned' | 'deduped' | 'tagged' | 'alerted';
+  stage: 'cleaned' | 'deduped' | 'tagged' | 'grouped' | 'alerted';
   /** Seeds and feed backfill: recorded and visible, but not new reporting. */
   baseline: boolean;
   warnings: string[];
+  /** The story it belongs to (`st-` + its earliest member's id): set at read time from the story index; null before grouping. */
+  storyId?: string | null;
   /** The config version (taxonomy, milestones, cue lexicons) that tagged it; null before tagging. */
   taggedWith?: string | null;
 }

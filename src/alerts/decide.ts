@@ -13,6 +13,8 @@ export interface AlertContext {
   /** Each milestone's timeline entries as stored (this article's own entry may or may not be among them). */
   timelines: ReadonlyMap<string, readonly TimelineEntry[]>;
   names: ActorNames;
+  /** The article's story (null before the story stage: the article is its own story). */
+  storyId: string | null;
 }
 
 /**
@@ -41,7 +43,8 @@ export function alertsFor(article: Article, milestones: Milestones['milestones']
     const after = assess([...others, own.get(mention.id)!], ctx.names);
     const decisive = articleStance(mention.mentions).decisive;
     const alert: Alert = {
-      id: alertId(mention.id, article.id, mention.stance),
+      id: alertId(mention.id, ctx.storyId ?? article.id, mention.stance),
+      storyId: ctx.storyId,
       milestone: { id: milestone.id, title: milestone.title, due: milestone.due, bases: [...milestone.bases] },
       article: {
         id: article.id,

@@ -19,7 +19,9 @@ export interface Alert {
    */
   id: string;
   milestone: { id: string; title: { ar: string; en: string }; due: string; bases: string[] };
-  /** The story's original article (reprints appear under `alsoReportedBy`). */
+  /** The story the alert is about (`st-…`); null on alerts recorded before stories. */
+  storyId?: string | null;
+  /** The story's first article to alert (its other reports appear under `alsoReportedBy`). */
   article: { id: string; title: string | null; source: string | null; url: string | null; published: string | null; language: string };
   evidence: Evidence[];
   /** What the report says happened (its deciding mention), who says so, and whether it is hedged. */

@@ -2,10 +2,18 @@ import type { Config } from '../config/load.js';
 import { actorNames } from '../milestones/assess.js';
 import type { Article } from '../model.js';
 import type { Store } from '../store/store.js';
+import type { StoryStore } from '../store/story-store.js';
 import { alertsFor } from './decide.js';
 
 /** The alerts an article raises now, with the timelines of the milestones it mentions read from the store. */
-export async function decideAlerts(store: Store, config: Pick<Config, 'milestones' | 'stance' | 'settings'>, article: Article, now: Date): Promise<ReturnType<typeof alertsFor>> {
+export async function decideAlerts(
+  store: Store,
+  stories: StoryStore,
+  config: Pick<Config, 'milestones' | 'stance' | 'settings'>,
+  article: Article,
+  now: Date,
+): Promise<ReturnType<typeof alertsFor>> {
+  const [storyId] = await stories.storyOf([article.id]);
   const timelines = new Map(await Promise.all(article.milestones.map(async (m) => [m.id, await store.milestoneTimeline(m.id)] as const)));
-  return alertsFor(article, config.milestones.milestones, { now, windowDays: config.settings.alerts.windowDays, timelines, names: actorNames(config.stance) });
+  return alertsFor(article, config.milestones.milestones, { now, windowDays: config.settings.alerts.windowDays, timelines, names: actorNames(config.stance), storyId: storyId ?? null });
 }

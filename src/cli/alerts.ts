@@ -17,7 +17,7 @@ export async function alertsCommand(opts: { json?: boolean; limit?: string }, ct
   const app = await openApp({ log: ctx.log });
   try {
     const alerts = await app.alerts.getAlerts(await app.alerts.listAlertIds(limit));
-    const withReprints = await Promise.all(alerts.map(async (a) => ({ ...a, alsoReportedBy: await app.store.alsoReportedBy(a.article.id) })));
+    const withReprints = await Promise.all(alerts.map(async (a) => ({ ...a, alsoReportedBy: await app.store.storyReports(a) })));
     if (opts.json) {
       ctx.out.write(JSON.stringify(withReprints, null, 2) + '\n');
       return 0;

@@ -7,6 +7,7 @@ import { alertsCommand, deliveriesCommand } from './alerts.js';
 import { articlesCommand } from './articles.js';
 import { feedsCheckCommand, feedsCommand, pollCommand } from './feeds.js';
 import { milestonesCommand } from './milestones.js';
+import { replayCommand } from './replay.js';
 import { dashboardCommand, runCommand, workerCommand } from './run.js';
 import { seedCommand } from './seed.js';
 import { statusCommand } from './status.js';
@@ -110,6 +111,12 @@ const COMMANDS: Record<string, Command> = {
     usage: SUBSCRIBERS_USAGE,
     options: SUBSCRIBERS_OPTIONS,
     run: (v, positionals, ctx) => subscribersCommand(positionals, v, ctx),
+  },
+  replay: {
+    summary: 're-run tagging (and with --stage alert, alerting) over stored articles after the taxonomy, milestones or cue lexicons changed; nothing is fetched, nothing alerted twice',
+    usage: 'marsad replay [--since YYYY-MM-DD] [--stage tag|alert] [--json]',
+    options: { since: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean' } },
+    run: (v, _p, ctx) => replayCommand(v as { since?: string; stage?: string; json?: boolean }, ctx),
   },
   status: {
     summary: 'queue counts, workers attached, articles and duplicates',

@@ -91,7 +91,7 @@ export async function deliverSeedAlerts(app: App, summary: SeedSummary, timeoutM
   const now = new Date();
   const articles = await app.store.getArticles(summary.outcomes.filter((o) => o.status !== 'failed').map((o) => o.id));
   const alertIds: string[] = [];
-  for (const a of articles) alertIds.push(...(await decideAlerts(app.store, app.config, a, now)).alerts.map((al) => al.id));
+  for (const a of articles) alertIds.push(...(await decideAlerts(app.store, app.stories, app.config, a, now)).alerts.map((al) => al.id));
   const deliveryIds: string[] = [];
   for (const alert of await app.alerts.getAlerts(alertIds)) deliveryIds.push(...(await routeAlert(alert, app.alerts, app.subscribers, now)));
   const deliveries = await sendAndWait(app, deliveryIds, timeoutMs);

@@ -72,7 +72,7 @@ export async function waitThroughPipeline(
 
 /** The reason a document will never get through, once the job of the stage it waits in has failed for good. */
 async function permanentFailure(app: App, id: string, article: Article | null): Promise<string | null> {
-  const next = { cleaned: 'dedup', deduped: 'tag', tagged: 'alert', alerted: 'alert' } as const;
+  const next = { cleaned: 'dedup', deduped: 'tag', tagged: 'story', grouped: 'alert', alerted: 'alert' } as const;
   const stage = article !== null ? next[article.stage] : (await app.store.getDocument(id)) ? 'clean' : 'fetch';
   const jobId = jobIdFor(stage, payloadFor(stage, id));
   // The state first, then the job: a job read before it failed would carry no failedReason yet.

@@ -5,6 +5,7 @@ import { MilestonesSchema, StanceSchema, TaxonomySchema, crossCheck, type Milest
 import { readFeedsConfig, type FeedConfig } from '../feeds/schema.js';
 import { crossCheck as crossCheckSubscribers, readSubscribersConfig, type SubscriberEntry } from '../subscribers/schema.js';
 import { SettingsSchema, type Settings } from './settings.js';
+import { StoriesSchema, type StoriesConfig } from '../stories/schema.js';
 import { ConfigError, parseYamlConfig, readYamlConfig } from './yaml-file.js';
 
 export interface Config {
@@ -15,6 +16,8 @@ export interface Config {
   readonly milestones: Milestones;
   /** config/stance.yaml: the cue lexicons that decide each milestone mention's stance and attribution. */
   readonly stance: StanceLexicon;
+  /** config/stories.yaml: the window, thresholds and bilingual lexicon that group articles into stories. */
+  readonly stories: StoriesConfig;
   readonly feeds: readonly FeedConfig[];
   /** As config/subscribers.yaml defines them; workers read the registry in Redis, which syncs from these. */
   readonly subscribers: readonly SubscriberEntry[];
@@ -66,7 +69,7 @@ function deepFreeze<T>(value: T): T {
 /**
  * Reads and validates config/ (or MARSAD_CONFIG_DIR) once, into a frozen object. settings.yaml is
  * optional (every setting has a default), so are feeds.yaml and subscribers.yaml; taxonomy.yaml,
- * milestones.yaml and stance.yaml are required.
+ * milestones.yaml, stance.yaml and stories.yaml are required.
  * Environment: MARSAD_PREFIX overrides redis.prefix; MARSAD_ALLOW_PRIVATE_NETWORKS overrides fetch.allowPrivateNetworks.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const milestonesFile = path.join(dir, 'milestones.yaml');
   const milestones = attempt(() => readYamlConfig(milestonesFile, MilestonesSchema));
   const stance = attempt(() => readYamlConfig(path.join(dir, 'stance.yaml'), StanceSchema));
+  const stories = attempt(() => readYamlConfig(path.join(dir, 'stories.yaml'), StoriesSchema));
   if (taxonomy && milestones) {
     const problems = crossCheck(taxonomy, milestones);
     if (problems.length > 0) errors.push(new ConfigError(milestonesFile, problems));
@@ -131,5 +135,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw ConfigError.combine(errors);
-  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, stance: stance!, feeds: feeds!, subscribers, dashboard: { token, readonlyToken } });
+  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, stance: stance!, stories: stories!, feeds: feeds!, subscribers, dashboard: { token, readonlyToken } });
 }

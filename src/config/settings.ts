@@ -4,7 +4,7 @@ import { STAGES } from '../queues/names.js';
 
 const positiveInt = z.number().int().positive();
 
-const concurrencyDefaults = { poll: 2, fetch: 4, clean: 4, dedup: 2, tag: 4, alert: 2, digest: 1, deliver: 8 } as const;
+const concurrencyDefaults = { poll: 2, fetch: 4, clean: 4, dedup: 2, tag: 4, story: 2, alert: 2, digest: 1, deliver: 8 } as const;
 
 export const SettingsSchema = z
   .object({

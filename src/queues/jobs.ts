@@ -17,6 +17,7 @@ export const JOB_SCHEMAS = {
   clean: z.object({ documentId: id }).strict(),
   dedup: z.object({ articleId: id }).strict(),
   tag: z.object({ articleId: id }).strict(),
+  story: z.object({ articleId: id }).strict(),
   alert: z.object({ articleId: id }).strict(),
   /** A digest subscriber's scheduler tick. */
   digest: z.object({ subscriberId: configId }).strict(),

@@ -181,7 +181,7 @@ export async function registerApi(server: FastifyInstance, ctx: ServerContext): 
       api.get('/alerts', async (req) => {
         const { limit } = parse(s.listQuery, req.query, 'query');
         const alerts = await app.alerts.getAlerts(await app.alerts.listAlertIds(limit));
-        return Promise.all(alerts.map(async (a) => ({ ...a, alsoReportedBy: await app.store.alsoReportedBy(a.article.id) })));
+        return Promise.all(alerts.map(async (a) => ({ ...a, alsoReportedBy: await app.store.storyReports(a) })));
       });
 
       api.get('/deliveries', async (req) => {

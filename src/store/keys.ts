@@ -16,6 +16,12 @@ export function keys(p: string) {
     articles: `${p}:articles`,
     seq: `${p}:seq`,
     index: (kind: IndexKind, id: string) => `${p}:idx:${kind}:${id}`,
+    /** Stories: each article's concepts and day, the time index per concept, membership and the links found. */
+    storyFeatures: `${p}:story-features`,
+    storyIndex: (concept: string) => `${p}:story-ix:${concept}`,
+    storyOf: `${p}:story-of`,
+    storyMembers: `${p}:story-members`,
+    storyLinks: `${p}:story-links`,
     /** Hash per milestone: article id -> its timeline entry (stance, attribution, dates, evidence). */
     timeline: (milestoneId: string) => `${p}:timeline:${milestoneId}`,
     url: (hash: string) => `${p}:url:${hash}`,

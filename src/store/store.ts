@@ -303,12 +303,37 @@ export class Store {
     }));
   }
 
-  /** The article as users see it: `duplicateOf` is the group's original; an original lists its reprints. */
+  /** The article as users see it: `duplicateOf` is the group's original; an original lists its reprints; its story. */
   async readArticle(id: string): Promise<Article | null> {
     const article = await this.getArticle(id);
     if (article === null) return null;
-    if (article.duplicateOf !== null) return { ...article, duplicateOf: (await this.originalOf(id)) ?? article.duplicateOf, alsoReportedBy: [] };
-    return { ...article, alsoReportedBy: await this.alsoReportedBy(id) };
+    const storyId = await this.redis.hget(this.k.storyOf, id);
+    if (article.duplicateOf !== null) return { ...article, storyId, duplicateOf: (await this.originalOf(id)) ?? article.duplicateOf, alsoReportedBy: [] };
+    return { ...article, storyId, alsoReportedBy: await this.alsoReportedBy(id) };
+  }
+
+  /**
+   * The other reports of an alert's story, oldest first: its reprints, and the separate reports of the
+   * same event in any language (`match: 'same-event'`). Alerts recorded before stories: the reprints only.
+   */
+  async storyReports(alert: { article: { id: string }; storyId?: string | null }): Promise<DuplicateRef[]> {
+    const reprints = await this.alsoReportedBy(alert.article.id);
+    const members = alert.storyId ? await this.redis.hget(this.k.storyMembers, alert.storyId) : null;
+    if (members === null) return reprints;
+    const known = new Set([alert.article.id, ...reprints.map((r) => r.id)]);
+    const others = (await this.getArticles((JSON.parse(members) as string[]).filter((id) => !known.has(id)))).sort((a, b) => a.seq - b.seq);
+    return [
+      ...reprints,
+      ...others.map((d) => ({
+        id: d.id,
+        source: d.source,
+        url: d.url,
+        title: d.title,
+        published: d.published,
+        match: d.duplicateOf !== null ? (d.duplicateMatch ?? 'near') : ('same-event' as const),
+        similarity: d.duplicateOf !== null ? (d.similarity ?? 1) : 0,
+      })),
+    ];
   }
 }
 

@@ -26,10 +26,10 @@ export async function handleAlert({ articleId }: JobData<'alert'>, deps: StageDe
  */
 export async function raiseAlerts(
   article: Article,
-  { store, alerts, subscribers, config, log }: Pick<StageDeps, 'store' | 'alerts' | 'subscribers' | 'config' | 'log'>,
+  { store, stories, alerts, subscribers, config, log }: Pick<StageDeps, 'store' | 'stories' | 'alerts' | 'subscribers' | 'config' | 'log'>,
   now: Date,
 ): Promise<{ alerts: number; created: number; deliveries: string[]; reason: string | null }> {
-  const decided = await decideAlerts(store, config, article, now);
+  const decided = await decideAlerts(store, stories, config, article, now);
   const deliveries: string[] = [];
   let created = 0;
   for (const alert of decided.alerts) {

@@ -75,7 +75,7 @@ export async function handleDeliver({ deliveryId }: JobData<'deliver'>, deps: St
 
 async function alertsWithReprints(delivery: Delivery, { alerts, store }: StageDeps): Promise<AlertWithReprints[]> {
   const list: Alert[] = await alerts.getAlerts(delivery.alertIds);
-  return Promise.all(list.map(async (alert) => ({ alert, alsoReportedBy: await store.alsoReportedBy(alert.article.id) })));
+  return Promise.all(list.map(async (alert) => ({ alert, alsoReportedBy: await store.storyReports(alert) })));
 }
 
 async function sendByWebhook(subscriber: Extract<Subscriber, { channel: 'webhook' }>, delivery: Delivery, messages: AlertWithReprints[], deps: StageDeps): Promise<Outcome> {

@@ -7,6 +7,7 @@ import type { RobotsPolicy } from '../fetch/robots.js';
 import type { Mailer } from '../deliver/email-transport.js';
 import type { AlertStore } from '../store/alert-store.js';
 import type { Store } from '../store/store.js';
+import type { StoryStore } from '../store/story-store.js';
 import type { RateLimiter } from '../subscribers/rate-limit.js';
 import type { SubscriberRegistry } from '../subscribers/registry.js';
 
@@ -19,6 +20,7 @@ export interface StageDeps {
   robots: RobotsPolicy;
   pacer: HostPacer;
   alerts: AlertStore;
+  stories: StoryStore;
   subscribers: SubscriberRegistry;
   rateLimiter: RateLimiter;
   /** The SMTP transport, created on first use; null when no SMTP server is configured. */

@@ -11,6 +11,7 @@ import { handleDedup } from './dedup.js';
 import { handleFetch } from './fetch.js';
 import { handlePoll } from './poll.js';
 import { handleTag } from './tag.js';
+import { handleStory } from './story.js';
 import { handleAlert } from './alert.js';
 import { handleDeliver } from './deliver.js';
 import { handleDigest } from './digest.js';
@@ -35,6 +36,7 @@ const HANDLERS: { [S in Stage]: Handler<S> } = {
   clean: handleClean,
   dedup: handleDedup,
   tag: handleTag,
+  story: handleStory,
   alert: handleAlert,
   digest: handleDigest,
   deliver: handleDeliver,

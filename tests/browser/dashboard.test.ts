@@ -7,6 +7,12 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, CHROMIUM, enqueueDocument, launchChromium, liveDocument, startDashboard, type Dashboard } from '../support/browser.js';
+import { STAGES } from '../../src/queues/names.js';
+import { PIPELINE_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
+
+// Chromium and the seeds on a loaded machine take their time: every wait is on something the page shows,
+// and its limit only guards against a hang.
+const BROWSER_TEST = { timeout: SLOW_TEST_MS };
 
 let d: Dashboard;
 let browser: Browser;
@@ -17,7 +23,8 @@ beforeAll(async () => {
   d = await startDashboard('dashboard-browser');
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-}, 60_000);
+  page.setDefaultTimeout(WAIT_MS);
+}, SLOW_TEST_MS);
 
 afterAll(async () => {
   await browser?.close();
@@ -26,7 +33,7 @@ afterAll(async () => {
 
 const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS_DIR, name), fullPage: true });
 
-it('logs in and shows the queues with their counts', async () => {
+it('logs in and shows the queues with their counts', BROWSER_TEST, async () => {
   await page.goto(`${d.base}/`);
   // Not logged in: the login form, which comes back to / after.
   expect(new URL(page.url()).pathname).toBe('/login');
@@ -35,12 +42,12 @@ it('logs in and shows the queues with their counts', async () => {
   await Promise.all([page.waitForURL(`${d.base}/`), page.click('button[type="submit"]')]);
   const completed = Number(await page.textContent('[data-count="clean:completed"]'));
   expect(completed).toBeGreaterThanOrEqual(5);
-  expect(await page.locator('tr[data-queue]').count()).toBe(8);
+  expect(await page.locator('tr[data-queue]').count()).toBe(STAGES.length);
   await page.waitForSelector('#live:text-is("live")');
   await shot('dashboard-status.png');
 });
 
-it('opens an article and shows its tags highlighted', async () => {
+it('opens an article and shows its tags highlighted', BROWSER_TEST, async () => {
   const [id] = await d.app.store.listArticleIds({ milestone: 'ain-al-asad-exit' }, 1);
   await page.click(`#articles a[href="/articles/${id}"]`);
   await page.waitForURL(`${d.base}/articles/${id}`);
@@ -73,7 +80,7 @@ it("opens a milestone's page from the status page: the assessment, the SVG timel
   expect(violations).toEqual([]);
 });
 
-it('shows a new alert live, without a reload, when a fixture article is processed', async () => {
+it('shows a new alert live, without a reload, when a fixture article is processed', BROWSER_TEST, async () => {
   await page.goto(`${d.base}/`);
   await page.waitForSelector('#live:text-is("live")');
   // A reload would lose this mark.
@@ -82,17 +89,17 @@ it('shows a new alert live, without a reload, when a fixture article is processe
   const doc = liveDocument();
   await enqueueDocument(d.app, doc);
   const row = page.locator(`#alert-rows tr.new:has(a[href="/articles/${doc.id}"])`).first();
-  await row.waitFor({ timeout: 20_000 });
-  await page.waitForFunction((n) => Number(document.querySelector('[data-count="clean:completed"]')?.textContent) > n, before);
+  await row.waitFor({ timeout: PIPELINE_MS });
+  await page.waitForFunction((n) => Number(document.querySelector('[data-count="clean:completed"]')?.textContent) > n, before, { timeout: PIPELINE_MS });
   expect(await page.evaluate(() => (window as unknown as { stillSamePage?: boolean }).stillSamePage)).toBe(true);
   expect(await row.locator('.evidence[dir="rtl"] mark').count()).toBeGreaterThan(0);
   await shot('dashboard-live-alert.png');
 });
 
-it('shows bull-board with every queue (the operators board for the operator)', async () => {
+it('shows bull-board with every queue (the operators board for the operator)', BROWSER_TEST, async () => {
   await page.goto(`${d.base}/queues`);
   expect(new URL(page.url()).pathname).toBe('/queues/operator');
-  for (const stage of ['clean', 'dedup', 'tag', 'alert']) await page.getByText(stage, { exact: true }).first().waitFor({ timeout: 15_000 });
+  for (const stage of ['clean', 'dedup', 'tag', 'alert']) await page.getByText(stage, { exact: true }).first().waitFor({ timeout: WAIT_MS });
   // The clean queue's completed jobs (ids are the stage and the document id).
   const violations: string[] = [];
   page.on('console', (m) => {
@@ -100,7 +107,7 @@ it('shows bull-board with every queue (the operators board for the operator)', a
     if (m.type() === 'error' && m.text().includes('Content Security Policy') && !m.text().includes('fonts.googleapis.com')) violations.push(m.text());
   });
   await page.goto(`${d.base}/queues/operator/queue/clean?status=completed`);
-  await page.getByText(/clean-[0-9a-f]{16}/).first().waitFor({ timeout: 15_000 });
+  await page.getByText(/clean-[0-9a-f]{16}/).first().waitFor({ timeout: WAIT_MS });
   await shot('dashboard-bull-board.png');
   expect(violations).toEqual([]);
 });

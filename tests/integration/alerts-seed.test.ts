@@ -34,14 +34,16 @@ afterAll(async () => {
 describe('seeding', { timeout: SLOW_TEST_MS }, () => {
   it('records the seeds\' alerts as baseline and delivers nothing', async () => {
     expect(summary.failed).toBe(0);
-    // One alert per milestone on which an original is news: not history, not only a background restatement.
+    // One alert per (milestone, story, stance) on which an original is news: not history, not only a background restatement.
     const originals = await app.store.getArticles(summary.outcomes.filter((o) => o.article && o.article.duplicateOf === null).map((o) => o.id));
-    const expected = originals.flatMap((a) =>
-      a.milestones.filter((m) => !m.history && m.mentions.some((x) => !x.background && !x.history)).map((m) => alertId(m.id, a.id, m.stance)),
+    const stories = await app.stories.storyOf(originals.map((a) => a.id));
+    const expected = originals.flatMap((a, i) =>
+      a.milestones.filter((m) => !m.history && m.mentions.some((x) => !x.background && !x.history)).map((m) => alertId(m.id, stories[i]!, m.stance)),
     );
     expect(expected.length).toBeGreaterThan(0);
     const ids = await app.alerts.listAlertIds(0);
     expect(new Set(ids)).toEqual(new Set(expected));
+    expect(ids).toHaveLength(new Set(expected).size);
     const alerts = await app.alerts.getAlerts(ids);
     expect(alerts.every((a) => a.baseline)).toBe(true);
     expect(await app.redis.xlen(app.alerts.streamKey)).toBe(ids.length);

@@ -62,7 +62,7 @@ beforeAll(() => {
   url = testRedisUrl();
   prefix = testPrefix('subscribers-cli');
   dir = mkdtempSync(path.join(tmpdir(), 'marsad-subscribers-cli-'));
-  for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml']) copyFileSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
+  for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml', 'stories.yaml']) copyFileSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
   writeSubscribers(YAML);
   vi.stubEnv('MARSAD_CONFIG_DIR', dir);
   vi.stubEnv('REDIS_URL', url);

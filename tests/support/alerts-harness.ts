@@ -31,7 +31,7 @@ export interface ConfigFiles {
 /** A MARSAD_CONFIG_DIR with the repository's taxonomy and milestones and the given other files. */
 export function configDir(files: ConfigFiles, name = 'alerts'): string {
   const dir = mkdtempSync(path.join(tmpdir(), `marsad-${name}-config-`));
-  for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
+  for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml', 'stories.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
   writeFileSync(path.join(dir, 'settings.yaml'), files.settings ?? 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:tests@example.org\nhttp:\n  publicUrl: https://marsad.test\n');
   if (files.feeds !== undefined) writeFileSync(path.join(dir, 'feeds.yaml'), files.feeds);
   if (files.subscribers !== undefined) writeFileSync(path.join(dir, 'subscribers.yaml'), files.subscribers);

@@ -153,7 +153,7 @@ function article(id: string, stance: Stance, mentions: Mention[], extra: Partial
 }
 
 describe('alerts with assessments', () => {
-  const ctx = (timeline: TimelineEntry[]) => ({ now: new Date('2025-09-17T00:00:00Z'), windowDays: 30, timelines: new Map([[MILESTONE.id, timeline]]), names: NAMES });
+  const ctx = (timeline: TimelineEntry[]) => ({ now: new Date('2025-09-17T00:00:00Z'), windowDays: 30, timelines: new Map([[MILESTONE.id, timeline]]), names: NAMES, storyId: null });
 
   it('carries the stance, who says it, and the assessment before and after', () => {
     const a = article('1111111111111111', 'completed', [mention('completed', { attribution: { who: 'joint-operations-command' } })]);

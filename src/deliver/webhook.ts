@@ -51,6 +51,8 @@ export interface WebhookAlert {
   eventDate: string | null;
   assessment: Alert['assessment'] | null;
   statusChange: boolean;
+  /** Added: the story the alert is about (`st-…`), whose other reports are `alsoReportedBy`; null on older alerts. */
+  storyId: string | null;
 }
 
 export interface MilestoneMentionedBody {
@@ -115,6 +117,7 @@ function webhookAlert({ alert, alsoReportedBy }: AlertWithReprints): WebhookAler
     eventDate: alert.eventDate ?? null,
     assessment: alert.assessment ? { before: { ...alert.assessment.before }, after: { ...alert.assessment.after } } : null,
     statusChange: alert.statusChange ?? false,
+    storyId: alert.storyId ?? null,
   };
 }
 

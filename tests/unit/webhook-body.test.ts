@@ -155,7 +155,8 @@ describe('webhookBody', () => {
                 }
               }
             },
-            "statusChange": true
+            "statusChange": true,
+            "storyId": null
           }
         }
       }"

@@ -11,6 +11,7 @@ import { replayCommand } from './replay.js';
 import { dashboardCommand, runCommand, workerCommand } from './run.js';
 import { seedCommand } from './seed.js';
 import { statusCommand } from './status.js';
+import { STORIES_USAGE, storiesCommand } from './stories.js';
 import { SUBSCRIBERS_OPTIONS, SUBSCRIBERS_USAGE, subscribersCommand } from './subscribers.js';
 import type { Logger } from '../log.js';
 
@@ -43,7 +44,7 @@ const COMMANDS: Record<string, Command> = {
   },
   worker: {
     summary: 'run the workers of some stages (default: all) until SIGINT/SIGTERM',
-    usage: 'marsad worker [STAGE...]     stages: poll fetch clean dedup tag',
+    usage: 'marsad worker [STAGE...]     stages: poll fetch clean dedup tag story alert digest deliver (default: all)',
     options: {},
     run: (_v, stages, ctx) => workerCommand(stages, ctx),
   },
@@ -76,6 +77,12 @@ const COMMANDS: Record<string, Command> = {
     usage: 'marsad milestones [MILESTONE_ID...] [--json]',
     options: { json: { type: 'boolean' } },
     run: (v, ids, ctx) => milestonesCommand(ids, v as { json?: boolean }, ctx),
+  },
+  stories: {
+    summary: "stories, newest first: one event's reports across outlets and languages, and how each joined (reprint, same event and why); `stories show ID` prints one",
+    usage: STORIES_USAGE,
+    options: { json: { type: 'boolean' }, milestone: { type: 'string' }, limit: { type: 'string' } },
+    run: (v, positionals, ctx) => storiesCommand(positionals, v as { json?: boolean; milestone?: string; limit?: string }, ctx),
   },
   feeds: {
     summary: "each feed's state (last and next poll, status, ETag, items seen, failures); `feeds check` fetches each URL now and says what it serves",

@@ -121,7 +121,7 @@ export async function benchAlerts(opts: { articles?: number; redisUrl?: string; 
   const app = await openApp({ log: createLogger(env), env });
   try {
     await app.subscribers.syncFromConfig(app.config.subscribers);
-    app.startWorkers(['clean', 'dedup', 'tag', 'alert', 'deliver']);
+    app.startWorkers(['clean', 'dedup', 'tag', 'story', 'alert', 'deliver']);
 
     const rnd = mulberry32(20250915);
     const now = new Date().toISOString();

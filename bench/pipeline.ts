@@ -31,6 +31,8 @@ import { runExtractionBench, type PageRow } from './extraction.js';
 import { benchAlerts } from './alerts.js';
 import { runFeedsBench, type FeedsBench, type PageTimes } from './feeds.js';
 import { formatStatusScore, readLabelledSet, scoreStatus } from './milestone-status.js';
+import { benchStoryCost } from './stories.js';
+import { corpusFalseMerges, formatStoryScore, readStorySet, scoreStories, storyCurve } from './story-eval.js';
 import { deleteKeys, stats, table, type Stats } from './support.js';
 
 /** Generous for ~1,800 articles (they take seconds), short enough to keep the bench under its 4 minutes. */
@@ -353,9 +355,26 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
     );
 
     // 6b. Milestone status on the labelled set: what the reporting says happened, and who says so.
-    const status = (['sentences', 'articles'] as const).map((name) => ({ name, score: scoreStatus(app.cores, readLabelledSet(name)) }));
+    const status = (['sentences', 'articles', 'heldout'] as const).map((name) => ({ name, score: scoreStatus(app.cores, readLabelledSet(name)) }));
     console.log('\n6b. milestone status on the labelled set (tests/fixtures/milestone-status/)');
     for (const { name, score } of status) console.log(formatStatusScore(name, score));
+
+    // 6c. Stories: grouping on the labelled set, false merges on the corpus, and the story step's cost.
+    const storyCases = readStorySet();
+    const storyScore = scoreStories(app.cores, storyCases);
+    console.log('\n6c. stories (tests/fixtures/stories/, written for marsad)');
+    console.log(formatStoryScore(storyScore));
+    console.log('  same-event threshold (config/stories.yaml same_event.min_score) against pairwise precision / recall:');
+    for (const p of storyCurve(app.cores, storyCases, [3, 4, 5, 6, 7, 8, 10])) {
+      console.log(`    ${String(p.minScore).padStart(2)}${p.minScore === app.config.stories.same_event.min_score ? ' (configured)' : ''}: ${(100 * p.precision).toFixed(1)} % / ${(100 * p.recall).toFixed(1)} %`);
+    }
+    const corpusMerges = corpusFalseMerges(app.cores, loadAntCorpus(corpusDir));
+    const falseMerges = corpusMerges.merged.filter((m) => !m.includes('(shares 100 % of its wording)'));
+    console.log(`  corpus: ${corpusMerges.articles} articles, ${corpusMerges.pairs} pairs compared as if published on one day: ${falseMerges.length} false merges (${corpusMerges.merged.length - falseMerges.length} identical copies merged)`);
+    for (const m of falseMerges.slice(0, MAX_LISTED)) console.log(`    ${m}`);
+    const storyCost = await benchStoryCost({ redisUrl: app.endpoint.url, sizes: [1_000, 100_000] });
+    for (const c of storyCost) console.log(`  story step with ${c.stored.toLocaleString('en')} stored: ${ms(c.msPerArticle.mean)} ms/article mean, p95 ${ms(c.msPerArticle.p95)}`);
+    const storyRatio = storyCost[1]!.msPerArticle.mean / storyCost[0]!.msPerArticle.mean;
 
     // 7. Summary in ratios and per-item costs, comparable across machines and corpus sizes.
     const perK = (n: number): string => ((1000 * n) / Math.max(1, articles.length)).toFixed(1);
@@ -386,6 +405,10 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
           ['  extract / fetch', `${(feeds.feedSite.extract.mean / feeds.feedSite.fetch.mean).toFixed(1)}x`],
           ['alert latency median / p95, ms', `${alertFigures.latencyMs.median.toFixed(0)} / ${alertFigures.latencyMs.p95.toFixed(0)}`],
           ['deliveries/s (webhook, loopback)', alertFigures.deliveriesPerSecond.toFixed(1)],
+          ['story pairwise precision / recall (labelled set)', `${storyScore.stories.precision.toFixed(3)} / ${storyScore.stories.recall.toFixed(3)}`],
+          ['reprint pairwise precision / recall (labelled set)', `${storyScore.reprints.precision.toFixed(3)} / ${storyScore.reprints.recall.toFixed(3)}`],
+          ['story false merges on the corpus', `${falseMerges.length} of ${corpusMerges.pairs} pairs`],
+          ['story step cost, 100k stored / 1k stored', `${storyRatio.toFixed(2)}x`],
           ...status.map(({ name, score }) => [`milestone F1 / stance accuracy / history accuracy (${name})`, `${score.milestones.f1.toFixed(3)} / ${score.stance.accuracy.toFixed(3)} / ${score.history.accuracy.toFixed(3)}`]),
         ],
       ),

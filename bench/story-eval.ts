@@ -154,3 +154,12 @@ export function corpusFalseMerges(cores: Cores, docs: readonly { id: string; tit
   }
   return { articles: docs.length, pairs, merged };
 }
+
+/** Pairwise precision and recall of stories at each same-event threshold: the curve the configured one is chosen from. */
+export function storyCurve(cores: Cores, cases: readonly StoryCase[], thresholds: readonly number[]): { minScore: number; precision: number; recall: number }[] {
+  return thresholds.map((minScore) => {
+    const stories = { ...cores.stories, config: { ...cores.stories.config, same_event: { ...cores.stories.config.same_event, min_score: minScore } } };
+    const s = scoreStories({ ...cores, stories }, cases).stories;
+    return { minScore, precision: s.precision, recall: s.recall };
+  });
+}

@@ -71,10 +71,16 @@ export class StoryStore {
     await tx.exec();
   }
 
-  /** Articles sharing a lookup concept within `windowMs` of `day`, at most `cap` per concept, with their features. */
-  async candidates(features: StoryFeatures, lookup: readonly string[], windowMs: number, cap: number): Promise<StoryFeatures[]> {
+  /**
+   * Articles sharing a lookup concept within `windowMs` of `day`, with their features: per concept the
+   * `perSide` nearest in time on each side, so the work per article stays bounded however busy a day is.
+   */
+  async candidates(features: StoryFeatures, lookup: readonly string[], windowMs: number, perSide: number): Promise<StoryFeatures[]> {
     const pipe = this.redis.pipeline();
-    for (const c of lookup) pipe.zrangebyscore(this.k.storyIndex(c), features.day - windowMs, features.day + windowMs, 'LIMIT', 0, cap);
+    for (const c of lookup) {
+      pipe.zrevrangebyscore(this.k.storyIndex(c), features.day, features.day - windowMs, 'LIMIT', 0, perSide);
+      pipe.zrangebyscore(this.k.storyIndex(c), `(${features.day}`, features.day + windowMs, 'LIMIT', 0, perSide);
+    }
     const ids = new Set<string>();
     for (const [err, found] of (await pipe.exec()) ?? []) if (!err) for (const id of found as string[]) if (id !== features.id) ids.add(id);
     if (ids.size === 0) return [];

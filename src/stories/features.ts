@@ -89,9 +89,30 @@ function leadNumbers(text: string): string[] {
   return [...out];
 }
 
-/** The concepts a candidate is looked up by: what can anchor a story (bases, milestones, places). */
-export function lookupConcepts(f: StoryFeatures): string[] {
-  return [...f.lead.filter((c) => ANCHOR.test(c)), ...Object.keys(f.stances).map((m) => `milestone:${m}`)];
+/**
+ * The concepts a candidate is looked up by: exactly what a link between separate reports needs one of
+ * (a base or a place specific enough, a milestone, a named speaker), so that no possible link is missed
+ * and a country or the capital, named by half the news, does not flood the candidates.
+ */
+export function lookupConcepts(lexicon: CompiledStoryLexicon, f: StoryFeatures): string[] {
+  return [
+    ...f.lead.filter((c) => isAnchor(lexicon, c)),
+    ...Object.keys(f.stances).map((m) => `milestone:${m}`),
+    ...(f.speaker !== null && f.speaker !== UNNAMED ? [`speaker:${f.speaker}`] : []),
+  ];
 }
 
-export const ANCHOR = /^(base|place):/;
+const ANCHOR = /^(base|place):/;
+/** A place this light (a country, a region, the capital) is too broad to anchor a story on its own. */
+const ANCHOR_WEIGHT = 2;
+/** Unnamed sources speak in every other report: no anchor. */
+export const UNNAMED = 'unnamed-sources';
+
+export function conceptWeight(lexicon: CompiledStoryLexicon, concept: string): number {
+  const weights = lexicon.config.same_event.weights;
+  return lexicon.weights.get(concept) ?? weights[concept.slice(0, concept.indexOf(':')) as keyof typeof weights] ?? 0;
+}
+
+export function isAnchor(lexicon: CompiledStoryLexicon, concept: string): boolean {
+  return ANCHOR.test(concept) && conceptWeight(lexicon, concept) >= ANCHOR_WEIGHT;
+}

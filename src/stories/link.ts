@@ -3,7 +3,7 @@
 // outweighing them). The decision is symmetric, so the grouping does not depend on the order in which
 // articles arrive. Pure.
 import type { Stance } from '../tagging/schema.js';
-import { ANCHOR, type CompiledStoryLexicon, type StoryFeatures } from './features.js';
+import { conceptWeight, isAnchor, UNNAMED, type CompiledStoryLexicon, type StoryFeatures } from './features.js';
 
 export interface TextOverlap {
   /** Jaccard of the two texts' word 3-shingle sets. */
@@ -21,8 +21,6 @@ export type NoLink = { kind: 'none'; why: string };
 const DAY_MS = 86_400_000;
 /** Kinds of event that tell events apart (a convoy, a drone attack); a withdrawal is named by every report here. */
 const SPECIFIC = 1;
-/** A place this light (a country, a region, the capital) is too broad to anchor a story on its own. */
-const ANCHOR_WEIGHT = 2;
 
 /** Stances on one milestone that one event can carry: the same, or a denial or unclear word on it. */
 function compatible(a: Stance, b: Stance): boolean {
@@ -38,7 +36,7 @@ export function linkStories(lexicon: CompiledStoryLexicon, a: StoryFeatures, b: 
     return { kind: 'reprint', jaccard: overlap.jaccard, containment: overlap.containment, reasons: [why] };
   }
   const weights = config.same_event.weights;
-  const weight = (c: string) => lexicon.weights.get(c) ?? weights[c.slice(0, c.indexOf(':')) as keyof typeof weights] ?? 0;
+  const weight = (c: string) => conceptWeight(lexicon, c);
   const inB = new Set(b.lead);
   const shared = a.lead.filter((c) => inB.has(c));
   // Two bases, or two kinds of event, named in the leads and none in common: two events.
@@ -73,8 +71,8 @@ export function linkStories(lexicon: CompiledStoryLexicon, a: StoryFeatures, b: 
     } else score -= config.same_event.other_speaker;
   }
   // An anchor: a base, a place or a milestone in common, or one named speaker quoted by both.
-  const sameSpeaker = a.speaker !== null && a.speaker === b.speaker && a.speaker !== 'unnamed-sources';
-  if (milestones === 0 && !sameSpeaker && !shared.some((c) => ANCHOR.test(c) && weight(c) >= ANCHOR_WEIGHT)) return { kind: 'none', why: 'no shared base, place, milestone or speaker' };
+  const sameSpeaker = a.speaker !== null && a.speaker === b.speaker && a.speaker !== UNNAMED;
+  if (milestones === 0 && !sameSpeaker && !shared.some((c) => isAnchor(lexicon, c))) return { kind: 'none', why: 'no shared base, place, milestone or speaker' };
   if (score < config.same_event.min_score) return { kind: 'none', why: `score ${score} (${reasons.join(', ') || 'nothing shared'})` };
   return { kind: 'same-event', score, reasons };
 }

@@ -10,8 +10,11 @@ import { words } from '../text/arabic.js';
 import type { StageDeps } from './deps.js';
 
 const DAY_MS = 86_400_000;
-/** Candidates read per concept: bounds the work per article however many articles the store holds. */
-const CANDIDATES_PER_CONCEPT = 50;
+/**
+ * Candidates read per concept and side of the day, nearest first: bounds the work per article however many
+ * articles the store holds. A story needs one link, so a busy day's newest reports are enough.
+ */
+const CANDIDATES_PER_SIDE = 12;
 /** Below this estimated Jaccard two texts share no wording worth comparing exactly. */
 const OVERLAP_PROBE = 0.08;
 
@@ -25,10 +28,10 @@ export async function handleStory({ articleId }: JobData<'story'>, { store, stor
   if (!article) throw new UnrecoverableError(`article ${articleId} is not in the store (was it tagged?)`);
   const lexicon = cores.stories;
   const features = storyFeatures(lexicon, cores.gazetteer, article);
-  const lookup = lookupConcepts(features);
+  const lookup = lookupConcepts(lexicon, features);
   // Registered before looking: of two articles decided at once, at least one sees the other.
   await stories.register(features, lookup);
-  const candidates = await stories.candidates(features, lookup, lexicon.config.window_days * DAY_MS, CANDIDATES_PER_CONCEPT);
+  const candidates = await stories.candidates(features, lookup, lexicon.config.window_days * DAY_MS, CANDIDATES_PER_SIDE);
 
   const sameLanguage = candidates.filter((c) => c.language === article.language).map((c) => c.id);
   const signatures = await store.getSignatures([articleId, ...sameLanguage]);

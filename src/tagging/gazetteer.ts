@@ -262,7 +262,7 @@ type Kind = 'base' | 'topic';
 interface Entry {
   kind: Kind;
   id: string;
-  role: 'alias' | 'ambiguous' | 'context';
+  role: 'alias' | 'ambiguous' | 'context' | 'exclude';
 }
 
 export interface Gazetteer {
@@ -284,7 +284,8 @@ export function compileGazetteer(taxonomy: Taxonomy): Gazetteer {
     entries.push(...phraseEntries(e.aliases, { kind, id: e.id, role: 'alias' as const }));
     entries.push(...phraseEntries(e.ambiguous, { kind, id: e.id, role: 'ambiguous' as const }));
     if (e.context) {
-      entries.push(...phraseEntries(e.context, { kind, id: e.id, role: 'context' as const }));
+      entries.push(...phraseEntries({ ar: e.context.ar, en: e.context.en }, { kind, id: e.id, role: 'context' as const }));
+      entries.push(...phraseEntries(e.context.exclude, { kind, id: e.id, role: 'exclude' as const }));
       window.set(e.id, e.context.window);
     }
   };
@@ -315,14 +316,18 @@ const tagsCache = new WeakMap<PreparedText, WeakMap<Gazetteer, TagMatch[]>>();
 
 function scanTags(gazetteer: Gazetteer, prepared: PreparedText): TagMatch[] {
   const all = findTerms(gazetteer.index, prepared);
-  const context = all.filter((f) => f.data.role === 'context');
+  const context = all.filter((f) => f.data.role === 'context' || f.data.role === 'exclude');
   const names = all.filter((f) => {
     if (f.data.role === 'alias') return true;
-    if (f.data.role === 'context') return false;
+    if (f.data.role !== 'ambiguous') return false;
+    // An English name is capitalized: "left Victory", "leaving al-Asad", never "declared victory".
+    const surface = prepared.text.slice(f.start, f.end);
+    if (/^[a-z]/i.test(surface) && !/[A-Z]/.test(surface)) return false;
     const w = gazetteer.window.get(f.data.id) ?? 0;
-    return context.some(
+    const near = context.filter(
       (c) => c.data.id === f.data.id && c.sentence === f.sentence && c.first >= f.first - w && c.last <= f.last + w && (c.last < f.first || c.first > f.last),
     );
+    return near.some((c) => c.data.role === 'context') && !near.some((c) => c.data.role === 'exclude');
   });
   return nonOverlapping(names, (d) => `${d.kind}:${d.id}`);
 }

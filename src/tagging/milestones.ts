@@ -127,19 +127,17 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
     for (let s = 0; s < prepared.sentences.length; s++) {
       const subject = subjects[mi]![s]!;
       if (subject.length === 0) continue;
-      const rivalsHere = subjects.flatMap((other, oi) => (oi === mi || other[s]!.some((r) => subject.some((o) => apart(o, r) <= LIST_GAP)) ? [] : other[s]!));
-      const own = statements[s]!.filter((t) => owns(t, subject, rivalsHere));
+      // Subjects listed with ours ("من عين الأسد ومطار بغداد") share its statements and cues: they are no
+      // rivals. Only the listed spans are dropped: the same milestone's other words further on still are
+      // ("… بإنهاء مهمة التحالف …، على أن تبقى قوات في إقليم كردستان حتى …").
+      const rivalsHere = subjects.flatMap((other, oi) => (oi === mi ? [] : unlisted(subject, other[s]!)));
+      const own = statements[s]!.filter((t) => owns(t, subject, rivalsHere) && !separated(prepared, t, subject));
       // The statement may follow the subject in the next sentence: "… قاعدة حرير. ومن المقرر إخلاؤها بحلول …".
       const at = own.length > 0 ? s : (statements[s + 1]?.length ?? 0) > 0 ? s + 1 : -1;
       if (at < 0) continue;
       const matched = at === s ? [...subject, ...own] : [...subject, ...own, ...statements[at]!];
       const scope = at === s ? [s] : [s, at];
-      // Subjects listed with ours ("من عين الأسد ومطار بغداد") share its cues: they are no rivals.
-      const listed = (spans: Found<unknown>[]) => spans.some((r) => subject.some((o) => o.sentence === r.sentence && apart(o, r) <= LIST_GAP));
-      const rivals = subjects.flatMap((other, oi) => {
-        const spans = oi === mi ? [] : scope.flatMap((x) => other[x]!);
-        return listed(spans) ? [] : spans;
-      });
+      const rivals = subjects.flatMap((other, oi) => (oi === mi ? [] : scope.flatMap((x) => unlisted(subject, other[x]!))));
       cues ??= findCues(compiled.stance, prepared);
       const stance = classifyMention(compiled.stance, prepared, cues, { sentences: scope, anchors: subject, rivals }, milestone, published);
       mentions.push({ ...stance, evidence: mentionEvidence(prepared, matched, scope) });
@@ -175,6 +173,39 @@ function owns(statement: Found<unknown>, subject: Found<unknown>[], rivals: Foun
   const nearest = Math.min(...theirs.map((r) => apart(statement, r)));
   if (ours <= nearest) return true;
   return theirs.some((r) => apart(r, statement) === nearest && subject.some((o) => apart(o, r) <= LIST_GAP));
+}
+
+/**
+ * Another milestone's spans that are not listed with the subject: a span within LIST_GAP of the subject
+ * is listed, and so is one within LIST_GAP of a listed span ("عين الأسد الجوية والمواقع المتبقية في بغداد").
+ */
+function unlisted(subject: Found<unknown>[], spans: Found<unknown>[]): Found<unknown>[] {
+  const listed = new Set<Found<unknown>>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const r of spans) {
+      if (listed.has(r)) continue;
+      if ([...subject, ...listed].some((o) => o.sentence === r.sentence && apart(o, r) <= LIST_GAP)) {
+        listed.add(r);
+        grew = true;
+      }
+    }
+  }
+  return listed.size === 0 ? spans : spans.filter((r) => !listed.has(r));
+}
+
+/** Words that open a contrasting clause: "سلّم التحالف قواعد القائم والتاجي، فيما بقيت عين الأسد …". */
+const CLAUSE_BREAKS = new Set(['فيما', 'بينما', 'whereas', 'while']);
+
+/** A statement cut off from every span of the subject by a contrasting clause is about something else. */
+function separated(prepared: PreparedText, statement: Found<unknown>, subject: Found<unknown>[]): boolean {
+  const tokens = prepared.tokens[statement.sentence]!;
+  const broken = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (CLAUSE_BREAKS.has(tokens[i]!.norm.replace(/^و/, ''))) return true;
+    return false;
+  };
+  return subject.every((o) => o.sentence === statement.sentence && (o.first > statement.last ? broken(statement.last + 1, o.first) : broken(o.last + 1, statement.first)));
 }
 
 /**

@@ -35,6 +35,11 @@ const Context = z.strictObject({
   window: z.number().int().min(1).max(20).default(4),
   ar: z.array(Phrase).default([]),
   en: z.array(Phrase).default([]),
+  /**
+   * Words that make an ambiguous alias the other thing when within the same window, whatever context
+   * there is: "Bashar al-Asad", "President al-Asad", "محافظة القادسية".
+   */
+  exclude: z.strictObject({ ar: z.array(Phrase).default([]), en: z.array(Phrase).default([]) }).optional(),
 });
 
 const entryFields = {
@@ -211,6 +216,10 @@ export const StanceSchema = z
     until: Phrases.optional(),
     /** Before a date: later than it ("لما بعد", "beyond", "into"). */
     beyond: Phrases.optional(),
+    /** Verbs that announce ("أعلنت", "declared"): with an `endings` noun after them, the ending happened. */
+    announce: Phrases.optional(),
+    /** Nouns of an ending ("انتهاء", "اكتمال", "the end of"): completed when announced with nothing ahead. */
+    endings: Phrases.optional(),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();

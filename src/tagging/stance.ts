@@ -9,7 +9,7 @@ import type { Stance, StanceLexicon } from './schema.js';
 type CueClass = keyof StanceLexicon['stances'];
 type Cue =
   | { kind: 'stance'; cls: CueClass }
-  | { kind: 'future' | 'negation' | 'yet' | 'contrast' | 'hedge' | 'speech' | 'according' | 'background' | 'history' | 'demand' | 'partial' | 'until' | 'beyond' }
+  | { kind: 'future' | 'negation' | 'yet' | 'contrast' | 'hedge' | 'speech' | 'according' | 'background' | 'history' | 'demand' | 'partial' | 'until' | 'beyond' | 'announce' | 'ending' }
   | { kind: 'actor'; id: string; reach?: number };
 
 export interface CompiledStance {
@@ -24,6 +24,8 @@ export function compileStance(lexicon: StanceLexicon): CompiledStance {
     entries.push(...phraseEntries<Cue>(lexicon[kind], { kind }));
   }
   entries.push(...phraseEntries<Cue>(lexicon.demands, { kind: 'demand' }));
+  entries.push(...phraseEntries<Cue>(lexicon.announce, { kind: 'announce' }));
+  entries.push(...phraseEntries<Cue>(lexicon.endings, { kind: 'ending' }));
   entries.push(...phraseEntries<Cue>(lexicon.hedges, { kind: 'hedge' }));
   for (const actor of lexicon.actors) {
     entries.push(...phraseEntries<Cue>(actor, { kind: 'actor', id: actor.id, ...(actor.reach !== undefined ? { reach: actor.reach } : {}) }));
@@ -153,6 +155,8 @@ export function classifyMention(
   });
 
   const resolved = stanceCues.map((c) => resolveCue(c, inScope, prepared, dates, window, pastDue, futureLike, published));
+  const announced = announcedEnding(prepared, inScope, dates, published);
+  if (announced) resolved.push(announced);
   const question = scope.sentences.some((s) => /[?؟]\s*["»”]?\s*$/.test(sentenceText(prepared, s)));
   const pick = (pool: Resolved[]) => {
     for (const stance of PRIORITY) {
@@ -358,6 +362,31 @@ function resolveCue(
     case 'unclear':
       return res('unclear');
   }
+}
+
+/** How far an announcing verb may stand before the ending it announces: "أعلنت الحكومة العراقية، أمس الثلاثاء، انتهاء …". */
+const ANNOUNCE_REACH = 8;
+
+/**
+ * "أعلنت الحكومة … انتهاء المهمة", "declared the end of the mission": an ending announced with no verb
+ * cue is done, unless a future marker, a plan word or a negation stands between the verb and the noun,
+ * the verb has the future prefix, or the sentence dates it ahead of the report ("… انتهاءها في أيلول 2025").
+ */
+function announcedEnding(prepared: PreparedText, inScope: Found<Cue>[], dates: DatedCue[], published: string | null): Resolved | undefined {
+  for (const ending of inScope) {
+    if (ending.data.kind !== 'ending') continue;
+    const verb = before(ending, inScope, 'announce', ANNOUNCE_REACH);
+    if (!verb || futurePrefixed(prepared, verb)) continue;
+    const between = (o: Found<Cue>) => o.sentence === ending.sentence && o.first >= verb.first && o.last < ending.first;
+    const blocked = inScope.some(
+      (o) => between(o) && (o.data.kind === 'future' || o.data.kind === 'negation' || o.data.kind === 'demand' || (o.data.kind === 'stance' && o.data.cls === 'scheduled')),
+    );
+    if (blocked || negationOf(ending, inScope)) continue;
+    const sentence = prepared.sentences[ending.sentence]!;
+    if (dates.some((d) => d.start >= sentence.start && d.end <= sentence.end && ahead(d, published))) continue;
+    return { stance: 'completed', cues: [ending, verb], roles: ['stance', 'speech'] };
+  }
+  return undefined;
 }
 
 type DatedCue = EventDate & { until: boolean; beyond: boolean };

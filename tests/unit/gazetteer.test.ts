@@ -132,6 +132,17 @@ describe('bases', () => {
     ['the Kharab al-Jir airstrip', 'rmeilan', 'Kharab al-Jir'],
     ['near the Conoco gas field', 'conoco', 'Conoco gas field'],
     ['at the al-Omar oil field', 'al-omar', 'al-Omar oil field'],
+    // ambiguous names beside a base or troop word, capitalized in English
+    ['the drawdown from Al Asad is under way', 'ain-al-asad', 'Al Asad'],
+    ['some U.S. personnel remain at Al-Asad', 'ain-al-asad', 'Al-Asad'],
+    ['Americans began leaving al-Asad in August', 'ain-al-asad', 'al-Asad'],
+    ['كانت القاعدة تعرف قبل 2003 باسم القادسية', 'ain-al-asad', 'القادسية'],
+    ['US troops left Hareer air base', 'harir', 'Hareer air base'],
+    ['غادرت القوات قاعدتي عين الأسد وفكتوريا', 'baghdad-victory', 'وفكتوريا'],
+    ['Americans left Victory in 2011', 'baghdad-victory', 'Victory'],
+    ['سلم الأمريكيون مجمع قواعد النصر', 'baghdad-victory', 'قواعد النصر'],
+    ['أخلت القوات مقر «الاتحاد ٣» في المنطقة الخضراء', 'union-iii', 'الاتحاد ٣'],
+    ['advisers left the Union 3 compound', 'union-iii', 'Union 3'],
   ];
 
   it.each(positives)('%s → %s', (text, id, surface) => {
@@ -168,6 +179,12 @@ describe('bases', () => {
     'a victory for the base of the party',
     'تبنى تنظيم القاعدة الهجوم',
     'عين الحكومة وزيرا جديدا والأسد يراقب',
+    // an ambiguous name beside words of its other meaning, or not capitalized in English
+    'President Bashar al-Asad left Damascus as his regime base collapsed',
+    'US troops and Syrian forces of al-Asad near the border',
+    'زار الوزير جامعة القادسية ومقر قيادة القاعدة في المحافظة',
+    'US troops celebrated the victory at the base',
+    'the Queen Victoria base of the fleet',
   ];
 
   it.each(traps)('no base in: %s', (text) => {

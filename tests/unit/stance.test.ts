@@ -99,6 +99,29 @@ describe('demands and questions', () => {
   it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
 });
 
+describe('an announced ending', () => {
+  const rows: Row[] = [
+    // the noun after an announcing verb, with no verb cue and nothing ahead: done
+    ['أعلنت الحكومة، أمس الأحد، انتهاء مهمة التحالف الدولي في العراق الاتحادي.', '2025-10-01', 'coalition-mission-end', 'completed'],
+    ['The Joint Operations Command on Sunday declared the end of the coalition mission in federal Iraq.', '2025-10-01', 'coalition-mission-end', 'completed'],
+    // a date ahead of the report, or a plan word between verb and noun: the plan
+    ['أعلنت الحكومة انتهاء مهمة التحالف الدولي في العراق في أيلول 2025.', '2024-10-01', 'coalition-mission-end', 'scheduled'],
+    ['The government announced plans for the end of the coalition mission in Iraq.', '2024-10-01', 'coalition-mission-end', 'scheduled'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});
+
+describe('cues of another subject', () => {
+  const rows: Row[] = [
+    // a stay in Kurdistan in the same sentence belongs to harir-exit, not to the mission's end
+    ['يقضي الاتفاق بين بغداد وواشنطن بإنهاء مهمة التحالف في العراق بحلول أيلول 2025، على أن تبقى قوات أمريكية في أربيل حتى أيلول 2026.', '2025-01-10', 'coalition-mission-end', 'scheduled'],
+    // a list of subjects shares the verb even when one of them is named in two parts
+    ['قال المتحدث إن إخلاء قاعدة عين الأسد الجوية والمواقع المتبقية في بغداد اكتمل.', '2026-01-18', 'ain-al-asad-exit', 'completed'],
+    ['قال المتحدث إن إخلاء قاعدة عين الأسد الجوية والمواقع المتبقية في بغداد اكتمل.', '2026-01-18', 'baghdad-exit', 'completed'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});
+
 describe('attribution', () => {
   // [text, milestone, who]
   const rows: [string, string, string | null][] = [
@@ -172,6 +195,15 @@ describe('subjects', () => {
     ['أصبحت قاعدة حرير آخر موقع للقوات الأمريكية في البلاد بعد إخلاء عين الأسد.', ['ain-al-asad-exit']],
     // an airport closing for fog is no milestone
     ['Erbil International Airport closed for three hours because of fog.', []],
+    // a statement cut off by a contrasting clause is about the other places
+    ['سلّم التحالف قاعدتي القائم والتاجي للقوات العراقية عام 2020، فيما بقيت القوات الأمريكية في عين الأسد.', []],
+    // the coalition's presence in Iraq is its mission by another name
+    ['Baghdad set up a committee to schedule the end of the coalition presence in Iraq.', ['coalition-mission-end']],
+    // names that need a base or troop word beside them
+    ['The drawdown from Al Asad was under way, CENTCOM said.', ['ain-al-asad-exit']],
+    ['بدأ انسحاب القوات الأمريكية من قاعدتي عين الأسد وفكتوريا.', ['ain-al-asad-exit', 'baghdad-exit']],
+    ['أخلت القوات الأمريكية مقر الاتحاد 3 وسلمته للحكومة.', ['baghdad-exit']],
+    ['بدأت قوات التحالف نقل معداتها من قاعدة حرير إلى خارج العراق.', ['harir-exit']],
   ];
   it.each(rows)('%s', (text, ids) => expect(matchMilestones(compiled, text, '2025-10-01').map((m) => m.id).sort()).toEqual(ids));
 });

@@ -7,6 +7,7 @@ import { collectFeeds } from '../cli/feeds.js';
 import { collectMilestoneStatuses } from '../cli/milestones.js';
 import { collectStatus } from '../cli/status.js';
 import type { Article } from '../model.js';
+import { listStories, readStory, STORY_ID } from '../stories/read.js';
 import { outletSlug } from '../subscribers/match.js';
 import { redact, SubscriberError } from '../subscribers/registry.js';
 import { subscriberEntrySchema, unknownFilterIds } from '../subscribers/schema.js';
@@ -66,6 +67,8 @@ export function apiSchemas(config: Config) {
     articleParams: z.strictObject({ id: z.string().regex(ARTICLE_ID, 'must be 16 hex digits') }),
     /** Not checked against the ids here: an unknown milestone is a 404 naming the known ones. */
     milestoneParams: z.strictObject({ id: z.string().min(1).max(100).meta({ enum: [...milestones] }) }),
+    storiesQuery: z.strictObject({ milestone: idOf('milestone', milestones).optional(), limit: limit(100, 20) }),
+    storyParams: z.strictObject({ id: z.string().regex(STORY_ID, 'must be a story id (st- and 16 hex digits)') }),
     listQuery: z.strictObject({ limit: limit(100, 50) }),
     deliveriesQuery: z.strictObject({ limit: limit(100, 50), status: z.enum(DELIVERY_STATUSES).optional() }),
     deliveryParams: z.strictObject({ id: z.string().regex(/^dl-[0-9a-f]{16}$/, 'must be a delivery id (dl- and 16 hex digits)') }),
@@ -176,6 +179,18 @@ export async function registerApi(server: FastifyInstance, ctx: ServerContext): 
         if (!known.includes(id)) throw new ApiError(404, 'no such milestone', [`no milestone "${id}"; known: ${known.join(', ')}`]);
         const [milestone] = await collectMilestoneStatuses(app, [id]);
         return milestone;
+      });
+
+      api.get('/stories', async (req) => {
+        const { milestone, limit } = parse(s.storiesQuery, req.query, 'query');
+        return listStories(app, { milestone, limit });
+      });
+
+      api.get('/stories/:id', async (req) => {
+        const { id } = parse(s.storyParams, req.params, 'story id');
+        const story = await readStory(app, id);
+        if (!story) throw new ApiError(404, 'no such story', [`no story "${id}"`]);
+        return story;
       });
 
       api.get('/alerts', async (req) => {

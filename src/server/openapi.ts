@@ -44,7 +44,7 @@ export function buildOpenApi(s: Schemas): JsonSchema {
       title: 'marsad API',
       version: '1',
       description:
-        'Status, queues, feeds, articles, milestones, alerts, deliveries and subscribers of marsad. Every route needs the operator or the read-only token (Authorization: Bearer TOKEN), or the session cookie of POST /login. Writes need the operator role; with the cookie they also need the CSRF token of GET /api/csrf in the x-csrf-token header.',
+        'Status, queues, feeds, articles, milestones, stories, alerts, deliveries and subscribers of marsad. Every route needs the operator or the read-only token (Authorization: Bearer TOKEN), or the session cookie of POST /login. Writes need the operator role; with the cookie they also need the CSRF token of GET /api/csrf in the x-csrf-token header.',
     },
     security: [{ bearer: [] }, { session: [] }],
     components: {
@@ -130,6 +130,54 @@ export function buildOpenApi(s: Schemas): JsonSchema {
             pastDue: { type: 'boolean' },
           },
         },
+        StoryJoin: {
+          type: 'object',
+          description: 'how an article joined its story: the report it links to and why',
+          required: ['kind', 'with', 'withTitle', 'reasons'],
+          properties: {
+            kind: { enum: ['first', 'reprint', 'same-event'], description: 'first: the oldest report; reprint: the same report republished; same-event: its own report of the event' },
+            with: { type: ['string', 'null'], description: 'the article it links to (null for first)' },
+            withTitle: { type: ['string', 'null'] },
+            reasons: list({ type: 'string', description: 'a concept both leads name (base:ain-al-asad, place:anbar, event:convoy, actor:…, number:60, milestone:… (stance), speaker:…) or the text overlap of a reprint' }),
+            score: { type: 'number', description: 'same event: the weight of what they share' },
+            jaccard: { type: 'number', description: 'reprint: Jaccard of the word 3-shingles' },
+            containment: { type: 'number', description: 'reprint: share of the shorter text in the longer' },
+            later: { type: 'boolean', description: 'with is a later report (an article linked to no earlier one)' },
+          },
+        },
+        Story: {
+          type: 'object',
+          description: 'one event reported across outlets and languages (marsad stories --json); the required fields are a contract, others may be added',
+          required: ['id', 'title', 'languages', 'outlets', 'firstReport', 'latestReport', 'milestones', 'articles'],
+          properties: {
+            id: { type: 'string', pattern: '^st-[0-9a-f]{16}$', description: 'st- and the smallest article id among its members' },
+            title: { type: ['string', 'null'], description: 'the title of its earliest original (not a reprint)' },
+            languages: list({ type: 'string' }),
+            outlets: list({ type: 'string' }),
+            firstReport: { type: 'string', description: 'ISO 8601: the earliest published (else first seen) of its articles' },
+            latestReport: { type: 'string', description: 'ISO 8601: the latest published (else first seen)' },
+            milestones: list({
+              type: 'object',
+              required: ['id', 'stance'],
+              properties: { id: { type: 'string' }, stance: { enum: [...STANCES], description: 'of its most recent report on the milestone that is not history' }, stances: list({ enum: [...STANCES] }) },
+            }),
+            articles: {
+              ...list({
+                type: 'object',
+                required: ['id', 'title', 'source', 'url', 'language', 'published', 'duplicateOf', 'joined'],
+                properties: {
+                  id: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+                  ...Object.fromEntries(['title', 'source', 'url', 'published', 'duplicateOf'].map((k) => [k, { type: ['string', 'null'] }])),
+                  language: { type: 'string' },
+                  joined: ref('StoryJoin'),
+                  firstSeen: { type: 'string' },
+                  links: list(ref('StoryJoin')),
+                },
+              }),
+              description: 'oldest first',
+            },
+          },
+        },
         Subscriber: { ...anyObject, description: 'a subscriber as in subscribers.yaml, webhook secret masked (whsec_…abcd)' },
         Delivery: { ...anyObject, description: 'id, subscriberId, channel, alertIds, digest, status, attempts, lastError, lastResponse, createdAt, updatedAt, sentAt' },
       },
@@ -147,6 +195,13 @@ export function buildOpenApi(s: Schemas): JsonSchema {
       '/api/articles/{id}': read('one article with its clean text, tags with evidence and alsoReportedBy', ref('Article'), { parameters: parameters(s.articleParams, 'path') }, [400, 404]),
       '/api/milestones': read('each milestone with its status from the reporting (status, since, sources, contradictions, summary) and its timeline: marsad milestones --json', list(ref('Milestone'))),
       '/api/milestones/{id}': read('one milestone, as in /api/milestones', ref('Milestone'), { parameters: parameters(s.milestoneParams, 'path') }, [400, 404]),
+      '/api/stories': read(
+        'the stories of the newest reporting (on one milestone, when given), newest first by latest report: marsad stories --json',
+        list(ref('Story')),
+        { parameters: parameters(s.storiesQuery, 'query') },
+        [400],
+      ),
+      '/api/stories/{id}': read('one story, as in /api/stories (a story id retired by a merge gives the story it is part of now)', ref('Story'), { parameters: parameters(s.storyParams, 'path') }, [400, 404]),
       '/api/alerts': read('the alert log, newest first, with each story\'s reprints', list(anyObject), { parameters: parameters(s.listQuery, 'query') }, [400]),
       '/api/deliveries': read('delivery records, newest first', list(ref('Delivery')), { parameters: parameters(s.deliveriesQuery, 'query') }, [400]),
       '/api/deliveries/{id}/retry': {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Delivery } from '../alerts/model.js';
+import type { Alert, Delivery } from '../alerts/model.js';
 import type { App } from '../app.js';
 import { retryDelivery } from '../cli/alerts.js';
 import { collectFeeds } from '../cli/feeds.js';
@@ -17,6 +17,8 @@ import { collectMilestones, collectQueues } from './overview.js';
 import { articlePage, notFoundPage } from './views/article.js';
 import type { LayoutOptions } from './views/html.js';
 import { milestonePage } from './views/milestone.js';
+import { storyPage } from './views/story.js';
+import { readStory, STORY_ID } from '../stories/read.js';
 import { DASHBOARD_SCRIPT } from './views/script.js';
 import { alertRow, statusPage, type ArticleFilters, type QueueView, type StatusView } from './views/status.js';
 
@@ -119,6 +121,22 @@ export class MilestoneStatusCache {
   }
 }
 
+/**
+ * The story each alert's article is in now (an alert's own `storyId` is the one it had when raised, which a
+ * later merge may have retired) and how many reports it has, by alert id.
+ */
+async function storiesOfAlerts(app: App, alerts: readonly Alert[]): Promise<Record<string, { id: string; reports: number }>> {
+  const current = await app.stories.storyOf(alerts.map((a) => a.article.id));
+  const sizes = new Map<string, number>();
+  for (const id of new Set(current.filter((x): x is string => x !== null))) sizes.set(id, (await app.stories.members(id)).length);
+  const out: Record<string, { id: string; reports: number }> = {};
+  alerts.forEach((a, i) => {
+    const id = current[i];
+    if (id) out[a.id] = { id, reports: sizes.get(id) ?? 0 };
+  });
+  return out;
+}
+
 async function collectStatusView(app: App, query: Record<string, string | undefined>, now = Date.now(), statusCache = new MilestoneStatusCache(app)): Promise<Omit<StatusView, 'canReplay' | 'csrfToken' | 'flash'>> {
   const filters = filtersOf(app, query);
   const status = await collectStatus(app);
@@ -133,6 +151,7 @@ async function collectStatusView(app: App, query: Record<string, string | undefi
     recentDeliveries(app),
   ]);
   const { taxonomy } = app.config;
+  const alertStories = await storiesOfAlerts(app, alerts);
   return {
     queues: STAGES.map((stage, i): QueueView => ({ ...queues[stage], stage, perMinute: perMinute[i]! })),
     feeds,
@@ -148,6 +167,7 @@ async function collectStatusView(app: App, query: Record<string, string | undefi
     },
     totals: { articles: status.articles, duplicates: status.duplicates },
     alerts,
+    alertStories,
     deliveries,
     generatedAt: new Date(now).toISOString(),
   };
@@ -181,7 +201,8 @@ export async function registerPages(server: FastifyInstance, ctx: ServerContext)
   server.get<{ Params: { id: string } }>('/articles/:id', async (request, reply) => {
     const article = ARTICLE_ID.test(request.params.id) ? await app.store.readArticle(request.params.id) : null;
     if (!article) return reply.code(404).headers(HTML).send(notFoundPage(`no article ${request.params.id}`, { nonce: nonceOf(reply) }));
-    return reply.headers(HTML).send(articlePage(article, { nonce: nonceOf(reply) }, actorNames(app.config.stance)));
+    const storyReports = article.storyId ? (await app.stories.members(article.storyId)).length : undefined;
+    return reply.headers(HTML).send(articlePage(article, { nonce: nonceOf(reply) }, actorNames(app.config.stance), storyReports));
   });
 
   server.get<{ Params: { id: string } }>('/milestones/:id', async (request, reply) => {
@@ -197,8 +218,18 @@ export async function registerPages(server: FastifyInstance, ctx: ServerContext)
       const decisive = articleStance(ref?.mentions ?? []).decisive;
       if (decisive) cues.set(a.id, decisive.cues);
     }
-    const view = { milestone: shown, total, cues, names: actorNames(app.config.stance), now: new Date() };
+    const storyIds = await app.stories.storyOf(shown.timeline.map((e) => e.articleId));
+    const stories = new Map(shown.timeline.flatMap((e, i) => (storyIds[i] ? [[e.articleId, storyIds[i]!] as const] : [])));
+    const view = { milestone: shown, total, cues, stories, names: actorNames(app.config.stance), now: new Date() };
     return reply.headers(HTML).send(milestonePage(view, { nonce: nonceOf(reply) }));
+  });
+
+  server.get<{ Params: { id: string } }>('/stories/:id', async (request, reply) => {
+    const story = STORY_ID.test(request.params.id) ? await readStory(app, request.params.id) : null;
+    if (!story) return reply.code(404).headers(HTML).send(notFoundPage(`no story ${request.params.id}`, { nonce: nonceOf(reply) }));
+    // A story id retired by a merge: the story it is part of now.
+    if (story.id !== request.params.id) return reply.redirect(`/stories/${story.id}`, 302);
+    return reply.headers(HTML).send(storyPage(story, { nonce: nonceOf(reply) }, actorNames(app.config.stance)));
   });
 
   server.post<{ Params: { id: string } }>('/deliveries/:id/replay', { preHandler: ctx.requireOperator }, async (request, reply) => {

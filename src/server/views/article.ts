@@ -4,6 +4,7 @@ import type { Mention } from '../../tagging/milestones.js';
 import { highlightCues, highlightEvidence, highlightText, type Highlight } from './highlight.js';
 import { esc, label, langAttrs, layout, textLangAttrs, time, type LayoutOptions } from './html.js';
 import { attributionHtml, cueLegend, stanceBadge } from './stance.js';
+import { storyLink } from './story.js';
 
 /** Every match of every tag and milestone, as offsets into the article's text. */
 export function articleHighlights(a: Article): Highlight[] {
@@ -57,7 +58,7 @@ function milestoneList(refs: readonly MilestoneRef[], language: string, names: A
   return `${roles.size > 0 ? cueLegend([...roles]) : ''}<ul>${items}</ul>`;
 }
 
-export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce'>, names: ActorNames = new Map()): string {
+export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce'>, names: ActorNames = new Map(), storyReports?: number): string {
   const dup = a.duplicateOf ? `<p>Reprint (${esc(a.duplicateMatch)}, similarity ${esc(a.similarity)}) of <a href="/articles/${esc(a.duplicateOf)}">${esc(a.duplicateOf)}</a>.</p>` : '';
   const also =
     a.alsoReportedBy.length > 0
@@ -71,6 +72,7 @@ export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce'>, name
   const body = `<article data-article="${esc(a.id)}">
 <h2${langAttrs(a.language)}>${esc(a.title ?? '(no headline in the text)')}</h2>
 <p class="muted">${esc(a.source ?? 'outlet unknown')}${a.author ? `, ${esc(a.author)}` : ''} · published ${time(a.published)} · first seen ${time(a.firstSeen)} · ${esc(a.language)} · ${esc(a.stage)}${a.baseline ? ' · baseline' : ''}${a.url ? ` · <a href="${esc(a.url)}" rel="noreferrer noopener">original</a>` : ''}</p>
+${a.storyId ? `<p class="story-of">${label('Story', 'القصة')}: ${storyLink(a.storyId, storyReports)}</p>` : ''}
 ${dup}
 <div class="text"${langAttrs(a.language)}>${highlightText(a.text, articleHighlights(a))}</div>
 <h3>${label('Milestones', 'المحطات')}</h3>${milestoneList(a.milestones, a.language, names)}

@@ -69,6 +69,9 @@ svg.spark{vertical-align:middle}svg.spark rect{fill:#4b7bec}.live{font-size:.8re
 svg.timeline{width:100%;height:auto;max-width:72rem;display:block;font-size:11px}svg.timeline a:focus circle,svg.timeline a:hover circle{stroke:#000;stroke-width:2}
 tr.report:target{background:#fff3a0}.assessment dt{font-weight:600}.assessment dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem}
 .summary{font-size:1.05rem}.mentions>li{margin:.35rem 0}
+.story-facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem}.story-facts dt{font-weight:600}.story-milestones{margin:0;padding:0;list-style:none}
+.story-columns{display:flex;gap:1rem;align-items:flex-start}.story-column{flex:1 1 0;min-width:0}@media (max-width:700px){.story-columns{flex-direction:column}.story-column{width:100%}}
+.story-card{border:1px solid #dde;border-radius:.4rem;padding:.5rem .7rem;margin:.5rem 0}.story-card h4{margin:.25rem 0;font-size:1rem}.joined{margin:.25rem 0;font-size:.9rem}
 ${STANCE_STYLE}`;
 
 export function layout({ title, body, nonce, scripts = [] }: LayoutOptions): string {

@@ -7,6 +7,7 @@ import { STANCE_COLOURS } from './colours.js';
 import { highlightCues } from './highlight.js';
 import { esc, label, layout, textLangAttrs, type LayoutOptions } from './html.js';
 import { attributionHtml, cueLegend, STANCE_MEANINGS, stanceBadge } from './stance.js';
+import { storyLink } from './story.js';
 
 export interface MilestonePageView {
   /** The milestone, with the reports to show (the newest, when there are many) as its timeline. */
@@ -15,6 +16,8 @@ export interface MilestonePageView {
   total: number;
   /** The cues of each report's deciding mention, by article id (from the stored articles). */
   cues: ReadonlyMap<string, readonly StanceCue[]>;
+  /** The story of each report's article, by article id (reports not yet grouped have none). */
+  stories?: ReadonlyMap<string, string>;
   names: ActorNames;
   now: Date;
 }
@@ -141,7 +144,7 @@ function reportRow(e: TimelineJson, n: number, view: MilestonePageView): string 
   return `<tr class="report" id="report-${n}" data-entry="${esc(e.articleId)}" data-stance="${esc(e.stance)}"><td class="n"><a href="#report-${n}">${n}</a></td><td>${esc(e.published)}</td><td>${esc(e.eventDate ?? '-')}${e.targetDate ? `<div class="muted">target ${esc(e.targetDate)}</div>` : ''}</td>
 <td><span${textLangAttrs(e.outlet)}>${esc(e.outlet ?? 'outlet unknown')}</span>${e.title ? `<div class="muted"${textLangAttrs(e.title)}>${esc(e.title)}</div>` : ''}</td><td>${stanceBadge(e.stance)} ${flags}</td>
 <td>${attributionHtml(e.attribution, view.names)}</td><td>${e.hedged ? '<span class="flag warn" title="hedged: unnamed sources, “reportedly”, “expected”">hedged</span>' : ''}</td><td>${evidence}</td>
-<td><a href="/articles/${esc(e.articleId)}">article</a>${e.url ? ` · <a href="${esc(e.url)}" rel="noreferrer noopener">source</a>` : ''}</td></tr>`;
+<td><a href="/articles/${esc(e.articleId)}">article</a>${view.stories?.has(e.articleId) ? ` · ${storyLink(view.stories.get(e.articleId)!)}` : ''}${e.url ? ` · <a href="${esc(e.url)}" rel="noreferrer noopener">source</a>` : ''}</td></tr>`;
 }
 
 function assessmentSection(view: MilestonePageView): string {

@@ -6,6 +6,7 @@ import type { MilestoneOverview, QueueOverview } from '../overview.js';
 import { highlightEvidence } from './highlight.js';
 import { duration, esc, label, langAttrs, layout, textLangAttrs, time, type LayoutOptions } from './html.js';
 import { stanceBadge } from './stance.js';
+import { storyLink } from './story.js';
 
 export type QueueView = QueueOverview & {
   stage: string;
@@ -39,6 +40,8 @@ export interface StatusView {
   choices: { bases: Choice[]; topics: Choice[]; milestones: Choice[] };
   totals: { articles: number; duplicates: number };
   alerts: Alert[];
+  /** The story each alert's article is in now and its number of reports, by alert id. */
+  alertStories?: Record<string, { id: string; reports: number }>;
   deliveries: Delivery[];
   /** Replay buttons are shown to operators only; the route checks again. */
   canReplay: boolean;
@@ -141,10 +144,11 @@ ${select('language', [{ id: 'ar', name: 'العربية (ar)' }, { id: 'en', nam
 }
 
 /** One alert as a table row; also sent over /events when a new alert is recorded. */
-export function alertRow(a: Alert): string {
+export function alertRow(a: Alert, story?: { id: string; reports: number }): string {
   const ev = a.evidence[0];
+  const storyId = story?.id ?? a.storyId;
   return `<tr data-alert="${esc(a.id)}"><td>${time(a.createdAt)}</td><td>${esc(a.milestone.id)}<div class="muted">due ${esc(a.milestone.due)}</div></td>
-<td><a href="/articles/${esc(a.article.id)}"${langAttrs(a.article.language)}>${esc(a.article.title ?? '(no headline)')}</a><div class="muted">${esc(a.article.source ?? 'outlet unknown')}, ${time(a.article.published)}</div>
+<td><a href="/articles/${esc(a.article.id)}"${langAttrs(a.article.language)}>${esc(a.article.title ?? '(no headline)')}</a><div class="muted">${esc(a.article.source ?? 'outlet unknown')}, ${time(a.article.published)}${storyId ? ` · ${storyLink(storyId, story?.reports)}` : ''}</div>
 ${ev ? `<div class="evidence"${langAttrs(a.article.language)}>${highlightEvidence(ev, 'milestone', a.milestone.id)}</div>` : ''}</td><td>${a.baseline ? '<span class="flag">baseline: not delivered</span>' : '<span class="flag ok">new</span>'}</td></tr>`;
 }
 
@@ -164,7 +168,7 @@ function deliveryRow(d: Delivery, v: StatusView): string {
 
 function alertsSection(v: StatusView): string {
   return `<section id="alerts"><h2>${label('Recent alerts', 'أحدث التنبيهات')}</h2>
-<table><thead><tr><th>created</th><th>milestone</th><th>article and evidence</th><th></th></tr></thead><tbody id="alert-rows">${v.alerts.map(alertRow).join('')}</tbody></table>
+<table><thead><tr><th>created</th><th>milestone</th><th>article and evidence</th><th></th></tr></thead><tbody id="alert-rows">${v.alerts.map((a) => alertRow(a, v.alertStories?.[a.id])).join('')}</tbody></table>
 ${v.alerts.length === 0 ? '<p class="muted" id="no-alerts">no alerts yet</p>' : ''}</section>
 <section id="deliveries"><h2>${label('Deliveries', 'الإرسال')}</h2>${v.flash ? `<p class="flag warn" role="status">${esc(v.flash)}</p>` : ''}
 <table><thead><tr><th>updated</th><th>id</th><th>to</th><th>carries</th><th>status</th><th>attempts</th><th>last error</th><th></th></tr></thead>

@@ -5,15 +5,20 @@ import type { Store } from '../store/store.js';
 import type { StoryStore } from '../store/story-store.js';
 import { alertsFor } from './decide.js';
 
-/** The alerts an article raises now, with the timelines of the milestones it mentions read from the store. */
+/**
+ * The alerts an article raises now, with the timelines of the milestones it mentions read from the store,
+ * and the members of its story (an alert one of them raised for the same milestone and stance covers it).
+ */
 export async function decideAlerts(
   store: Store,
   stories: StoryStore,
   config: Pick<Config, 'milestones' | 'stance' | 'settings'>,
   article: Article,
   now: Date,
-): Promise<ReturnType<typeof alertsFor>> {
+): Promise<ReturnType<typeof alertsFor> & { members: string[] }> {
   const [storyId] = await stories.storyOf([article.id]);
+  const members = storyId ? await stories.members(storyId) : [article.id];
   const timelines = new Map(await Promise.all(article.milestones.map(async (m) => [m.id, await store.milestoneTimeline(m.id)] as const)));
-  return alertsFor(article, config.milestones.milestones, { now, windowDays: config.settings.alerts.windowDays, timelines, names: actorNames(config.stance), storyId: storyId ?? null });
+  const decided = alertsFor(article, config.milestones.milestones, { now, windowDays: config.settings.alerts.windowDays, timelines, names: actorNames(config.stance), storyId: storyId ?? null });
+  return { ...decided, members: members.length > 0 ? members : [article.id] };
 }

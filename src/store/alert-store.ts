@@ -27,6 +27,21 @@ export class AlertStore {
     return true;
   }
 
+  /**
+   * The alert already raised for a milestone and stance by one of `articleIds` (a story's members), if
+   * any: stories merge as reports arrive, so a story's id can change while its alert must not repeat.
+   */
+  async alertCovering(milestoneId: string, stance: string, articleIds: readonly string[]): Promise<string | null> {
+    if (articleIds.length === 0) return null;
+    const found = await this.redis.hmget(this.k.alertOf, ...articleIds.map((id) => `${milestoneId}|${stance}|${id}`));
+    return found.filter((x): x is string => x !== null).sort()[0] ?? null;
+  }
+
+  /** Records that `alertId` covers the article's report on the milestone with that stance. */
+  async markCovered(milestoneId: string, stance: string, articleId: string, alertId: string): Promise<void> {
+    await this.redis.hset(this.k.alertOf, `${milestoneId}|${stance}|${articleId}`, alertId);
+  }
+
   async getAlerts(ids: readonly string[]): Promise<Alert[]> {
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(...ids.map((id) => this.k.alert(id)));

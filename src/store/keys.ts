@@ -33,6 +33,8 @@ export function keys(p: string) {
     duplicates: (id: string) => `${p}:dups:${id}`,
     duplicateOf: `${p}:duplicate-of`,
     alert: (id: string) => `${p}:alert:${id}`,
+    /** `milestone|stance|article` -> the alert that covers that article's report (its own, or its story's). */
+    alertOf: `${p}:alert-of`,
     alerts: `${p}:alerts`,
     alertStream: `${p}:alert-stream`,
     delivery: (id: string) => `${p}:delivery:${id}`,

@@ -55,10 +55,12 @@ export function linkStories(lexicon: CompiledStoryLexicon, a: StoryFeatures, b: 
   if (disjoint((c) => c.startsWith('event:') && weight(c) > SPECIFIC)) score -= config.same_event.other_event;
   score -= oneSided.length * config.same_event.other_event;
   let milestones = 0;
+  let denial = false;
   for (const [m, stance] of Object.entries(a.stances)) {
     const other = b.stances[m];
     if (other === undefined) continue;
     milestones++;
+    denial ||= (stance === 'denied') !== (other === 'denied');
     if (compatible(stance, other)) {
       score += weights.milestone;
       reasons.push(`milestone:${m} (${stance === other ? stance : `${stance}/${other}`})`);
@@ -68,7 +70,8 @@ export function linkStories(lexicon: CompiledStoryLexicon, a: StoryFeatures, b: 
     if (a.speaker === b.speaker) {
       score += config.same_event.same_speaker;
       reasons.push(`speaker:${a.speaker}`);
-    } else score -= config.same_event.other_speaker;
+      // A denial answers a report from someone else: no penalty for the other speaker.
+    } else if (!denial) score -= config.same_event.other_speaker;
   }
   // An anchor: a base, a place or a milestone in common, or one named speaker quoted by both.
   const sameSpeaker = a.speaker !== null && a.speaker === b.speaker && a.speaker !== UNNAMED;

@@ -32,13 +32,21 @@ export async function raiseAlerts(
   const decided = await decideAlerts(store, stories, config, article, now);
   const deliveries: string[] = [];
   let created = 0;
-  for (const alert of decided.alerts) {
-    const isNew = await alerts.putAlert(alert);
-    const stored = isNew ? alert : ((await alerts.getAlerts([alert.id]))[0] ?? alert);
-    if (isNew) {
-      created++;
-      log.info({ alert_id: alert.id, article_id: article.id, milestone: alert.milestone.id, stance: alert.stance, status: alert.assessment.after.status, baseline: alert.baseline }, 'alert');
+  for (const decidedAlert of decided.alerts) {
+    // A story member's alert for the same milestone and stance covers this report, even when the story's
+    // id changed since (two stories merged): it is listed under that alert, not raised again.
+    const covering = await alerts.alertCovering(decidedAlert.milestone.id, decidedAlert.stance, decided.members);
+    let stored = covering !== null ? (await alerts.getAlerts([covering]))[0] : undefined;
+    if (!stored) {
+      const isNew = await alerts.putAlert(decidedAlert);
+      stored = isNew ? decidedAlert : ((await alerts.getAlerts([decidedAlert.id]))[0] ?? decidedAlert);
+      if (isNew) {
+        created++;
+        const { id, milestone, stance, assessment, baseline } = decidedAlert;
+        log.info({ alert_id: id, article_id: article.id, milestone: milestone.id, stance, status: assessment.after.status, baseline }, 'alert');
+      }
     }
+    await alerts.markCovered(stored.milestone.id, decidedAlert.stance, article.id, stored.id);
     if (!stored.baseline) deliveries.push(...(await routeAlert(stored, alerts, subscribers, now)));
   }
   await store.saveArticle({ ...article, stage: 'alerted' }, article);

@@ -10,9 +10,9 @@ import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
-// Three outlets report on Ain al-Asad in turn: the start of the withdrawal, its completion, and the
-// completion again. A `report` subscriber hears all three; a `status` subscriber only the two that
-// moved the milestone's status. Written for marsad's tests.
+// Four outlets report on Ain al-Asad in turn: the start of the withdrawal, its completion, the completion
+// again, and a US denial of it. A `report` subscriber hears each; a `status` subscriber only those that moved
+// the milestone's status or brought a contradiction. Written for marsad's tests.
 const REPORTS: FixtureArticle[] = [
   {
     slug: 'ain-al-asad-start',
@@ -39,6 +39,15 @@ const REPORTS: FixtureArticle[] = [
     paragraphs: [
       'أكد قائد القاعدة في تصريح صحفي أن آخر الجنود الأمريكيين غادروا قاعدة عين الأسد، وأن العلم العراقي رفع فوق مبانيها.',
       'وأشار إلى أن وحدات الدفاع الجوي العراقية تسلمت مواقعها داخل القاعدة.',
+    ],
+  },
+  {
+    slug: 'ain-al-asad-denial',
+    title: 'US embassy denies coalition has left Ain al-Asad',
+    date: 'Tue, 16 Sep 2025 20:00:00 +0300',
+    paragraphs: [
+      'The US Embassy in Baghdad on Tuesday denied that coalition forces had completed their withdrawal from Ain al-Asad Air Base, calling the handover reports inaccurate.',
+      'An embassy spokesperson said advisers remained at the base and that the timetable agreed with Baghdad had not changed.',
     ],
   },
 ];
@@ -87,24 +96,38 @@ afterAll(async () => {
 describe('alerts that say what changed', { timeout: SLOW_TEST_MS }, () => {
   it('tells a report subscriber every report, with its stance, source and the assessment before and after', () => {
     const alerts = bodies(hooks.report).map((b) => b.data.alert);
-    expect(alerts.map((a) => a.stance)).toEqual(['started', 'completed', 'completed']);
+    expect(alerts.map((a) => a.stance)).toEqual(['started', 'completed', 'completed', 'denied']);
     expect(alerts.map((a) => [a.assessment?.before.status, a.assessment?.after.status])).toEqual([
       ['unreported', 'started'],
       ['started', 'completed'],
       ['completed', 'completed'],
+      ['completed', 'completed'],
     ]);
     expect(alerts[1]!.attribution).toMatchObject({ who: 'joint-operations-command' });
     expect(alerts[1]!.assessment!.after.summary.en).toMatch(/^completed: reported by 1 outlet since .*, first by the Joint Operations Command$/);
-    expect(alerts.map((a) => a.statusChange)).toEqual([true, true, false]);
+    expect(alerts[3]!.attribution).toMatchObject({ who: 'us-embassy' });
+    expect(alerts[3]!.assessment!.after.contradictions).toBe(1);
+    expect(alerts.map((a) => a.statusChange)).toEqual([true, true, false, true]);
   });
 
-  it('tells a status subscriber only when the status moved', () => {
-    expect(bodies(hooks.status).map((b) => b.data.alert.assessment?.after.status)).toEqual(['started', 'completed']);
+  it('puts the denial in the story of the report it denies', async () => {
+    const articles = bodies(hooks.report).map((b) => b.data.alert.article.id);
+    const [start, done, , denial] = await app.stories.storyOf(articles);
+    expect(denial).toBe(done);
+    expect(start).not.toBe(done);
   });
 
-  it('assesses the milestone from the three reports', async () => {
+  it('tells a status subscriber only when the status moved or a contradiction appeared', () => {
+    expect(bodies(hooks.status).map((b) => [b.data.alert.stance, b.data.alert.assessment?.after.status])).toEqual([
+      ['started', 'started'],
+      ['completed', 'completed'],
+      ['denied', 'completed'],
+    ]);
+  });
+
+  it('assesses the milestone from the four reports', async () => {
     const entries = await app.store.milestoneTimeline('ain-al-asad-exit');
-    expect(entries.map((e) => e.stance).sort()).toEqual(['completed', 'completed', 'started']);
+    expect(entries.map((e) => e.stance).sort()).toEqual(['completed', 'completed', 'denied', 'started']);
     expect(entries.every((e) => e.attribution !== null)).toBe(true);
   });
 
@@ -112,7 +135,7 @@ describe('alerts that say what changed', { timeout: SLOW_TEST_MS }, () => {
     const sent = { report: hooks.report.requests.length, status: hooks.status.requests.length };
     const alerts = await app.alerts.listAlertIds(0);
     const summary = await replayArticles(app, { stage: 'alert' });
-    expect(summary).toMatchObject({ articles: 3, changed: 0, alerts: { raised: 3, new: 0 } });
+    expect(summary).toMatchObject({ articles: 4, changed: 0, alerts: { raised: 4, new: 0 } });
     await deliveriesSettled(app);
     expect(await app.alerts.listAlertIds(0)).toEqual(alerts);
     expect({ report: hooks.report.requests.length, status: hooks.status.requests.length }).toEqual(sent);

@@ -132,8 +132,11 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
       // ("… بإنهاء مهمة التحالف …، على أن تبقى قوات في إقليم كردستان حتى …").
       const rivalsHere = subjects.flatMap((other, oi) => (oi === mi ? [] : unlisted(subject, other[s]!)));
       const own = statements[s]!.filter((t) => owns(t, subject, rivalsHere) && !separated(prepared, t, subject));
-      // The statement may follow the subject in the next sentence: "… قاعدة حرير. ومن المقرر إخلاؤها بحلول …".
-      const at = own.length > 0 ? s : (statements[s + 1]?.length ?? 0) > 0 ? s + 1 : -1;
+      // The statement may follow the subject in the next sentence: "… قاعدة حرير. ومن المقرر إخلاؤها بحلول …",
+      // when one of the two is about troops or bases ("وصل المشاركون عبر مطار أربيل. وشهد المعرض انسحاب
+      // ثلاثة مشاركين" is a craft fair).
+      const carried = (statements[s + 1]?.length ?? 0) > 0 && (military[s]! || military[s + 1]!);
+      const at = own.length > 0 ? s : carried ? s + 1 : -1;
       if (at < 0) continue;
       const matched = at === s ? [...subject, ...own] : [...subject, ...own, ...statements[at]!];
       const scope = at === s ? [s] : [s, at];

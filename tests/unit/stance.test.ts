@@ -199,6 +199,14 @@ describe('subjects', () => {
     ['سلّم التحالف قاعدتي القائم والتاجي للقوات العراقية عام 2020، فيما بقيت القوات الأمريكية في عين الأسد.', []],
     // the coalition's presence in Iraq is its mission by another name
     ['Baghdad set up a committee to schedule the end of the coalition presence in Iraq.', ['coalition-mission-end']],
+    // a base after "near" is a landmark, not what forces leave
+    ['Parliament called for an end to the presence of foreign troops after a strike near Baghdad airport.', []],
+    // a statement in the next sentence needs troops or bases in one of the two
+    ['وصل المشاركون عبر مطار أربيل الدولي. وشهد المعرض انسحاب ثلاثة مشاركين.', []],
+    ['تتمركز طائرات عسكرية أمريكية في مطار أربيل منذ سنوات. ومن المقرر انسحاب القوات منه في أيلول 2026.', ['harir-exit']],
+    // the agreement's words for the mission
+    ["Under the deal, the coalition's military mission ends by September 2025.", ['coalition-mission-end']],
+    ['ينص الاتفاق على انتهاء المهمة العسكرية للتحالف بحلول أيلول 2025.', ['coalition-mission-end']],
     // names that need a base or troop word beside them
     ['The drawdown from Al Asad was under way, CENTCOM said.', ['ain-al-asad-exit']],
     ['بدأ انسحاب القوات الأمريكية من قاعدتي عين الأسد وفكتوريا.', ['ain-al-asad-exit', 'baghdad-exit']],

@@ -3,7 +3,7 @@
 // Command says, the same day), another outlet's reprint of the Arabic one, and a drone attack on the same
 // base two days later. The first three are one story, the attack another: `marsad stories` (the command
 // function, text and --json), the article JSON's storyId, GET /api/stories(/:id) and the story page.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +17,8 @@ import { createServer } from '../../src/server/server.js';
 import { esc } from '../../src/server/views/html.js';
 import { listStories, readStory, type Story } from '../../src/stories/read.js';
 import { alertEnv, captureContext, configDir, openAlertApp, queuesSettled } from '../support/alerts-harness.js';
-import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
+import { ARTIFACTS_DIR, CHROMIUM, launchChromium } from '../support/browser.js';
+import { PIPELINE_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 
 const TOKEN = 'stories-operator-token-0123456789';
@@ -339,5 +340,45 @@ describe('story page', () => {
     const row = new RegExp(`<tr data-alert="${alert!.id}">[\\s\\S]*?</tr>`).exec(status)?.[0];
     expect(row).toContain(`href="/stories/${convoy.id}"`);
     expect(row).toContain('data-story-reports="3">3 reports');
+  });
+});
+
+describe('story page in a browser', () => {
+  it('columns side by side on a wide screen, stacked under 700 px; the Arabic one right to left; no CSP violation', { timeout: SLOW_TEST_MS }, async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, extraHTTPHeaders: { authorization: `Bearer ${READER}` } });
+      page.setDefaultTimeout(WAIT_MS);
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' && m.text().includes('Content Security Policy')) violations.push(m.text());
+      });
+      // Nothing the page loads fails (the browser's own favicon request apart).
+      page.on('response', (r) => {
+        if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) violations.push(`${r.status()} ${r.url()}`);
+      });
+      await page.goto(`${base}/stories/${convoy.id}`);
+      const ar = page.locator('[data-column="ar"]');
+      const en = page.locator('[data-column="en"]');
+      expect(await ar.evaluate((e) => getComputedStyle(e).direction)).toBe('rtl');
+      expect(await en.evaluate((e) => getComputedStyle(e).direction)).toBe('ltr');
+      const wide = [(await ar.boundingBox())!, (await en.boundingBox())!];
+      // Side by side: the same top, one beside the other.
+      expect(Math.abs(wide[0]!.y - wide[1]!.y)).toBeLessThan(2);
+      expect(wide[1]!.x).toBeGreaterThanOrEqual(wide[0]!.x + wide[0]!.width - 1);
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'story-wide.png'), fullPage: true });
+      await page.setViewportSize({ width: 600, height: 900 });
+      const narrow = [(await ar.boundingBox())!, (await en.boundingBox())!];
+      // Stacked: the English column under the Arabic one.
+      expect(narrow[1]!.y).toBeGreaterThanOrEqual(narrow[0]!.y + narrow[0]!.height - 1);
+      expect(Math.abs(narrow[0]!.x - narrow[1]!.x)).toBeLessThan(2);
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'story-narrow.png'), fullPage: true });
+      // A card's title leads to its article page.
+      await Promise.all([page.waitForURL(`${base}/articles/${ids['2-en-convoy.json']}`), page.click(`[data-column="en"] h4 a[href="/articles/${ids['2-en-convoy.json']}"]`)]);
+      expect(violations).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

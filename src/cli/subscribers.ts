@@ -196,7 +196,8 @@ function formatSubscriber(s: RedactedSubscriber): string {
   const filters = Object.entries(s.filters)
     .filter(([, list]) => list.length > 0)
     .map(([key, list]) => `${key}: ${list.join(', ')}`);
-  const lines = [`${s.id}  ${where}`, `  ${when}, ${s.managedBy === 'config' ? 'from subscribers.yaml' : 'added with the CLI'}${s.disabled ? `, DISABLED since ${s.disabled.at}: ${s.disabled.reason}` : ''}`];
+  const on = s.on === 'status' ? 'status changes only' : 'every report';
+  const lines = [`${s.id}  ${where}`, `  ${when}, ${on}, ${s.managedBy === 'config' ? 'from subscribers.yaml' : 'added with the CLI'}${s.disabled ? `, DISABLED since ${s.disabled.at}: ${s.disabled.reason}` : ''}`];
   lines.push(`  filters: ${filters.join('; ') || 'none (every alert)'}`);
   if (s.rateLimit) lines.push(`  rate limit: ${s.rateLimit.max} per ${formatSeconds(s.rateLimit.perSeconds)}`);
   return lines.join('\n') + '\n\n';

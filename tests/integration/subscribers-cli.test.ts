@@ -97,7 +97,7 @@ describe('marsad subscribers', () => {
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toContain('ops-hook  webhook https://hooks.example.org/ops  secret whsec_…');
     expect(ran.stdout).toContain('filters: milestones: harir-exit');
-    expect(ran.stdout).toContain('daily digest at 08:00 Asia/Baghdad, from subscribers.yaml');
+    expect(ran.stdout).toContain('daily digest at 08:00 Asia/Baghdad, every report, from subscribers.yaml');
   });
 
   let generated = '';
@@ -107,7 +107,7 @@ describe('marsad subscribers', () => {
     const ran = await run([
       'add', '--id', 'cli-hook', '--webhook', 'https://hooks.example.org/cli',
       '--milestone', 'harir-exit', '--milestone', 'ain-al-asad-exit', '--base', 'harir', '--topic', 'withdrawal',
-      '--language', 'ar', '--language', 'en', '--outlet', 'Erem News', '--digest', 'daily@08:00/Asia/Baghdad', '--rate-limit', '10/1h',
+      '--language', 'ar', '--language', 'en', '--outlet', 'Erem News', '--on', 'status', '--digest', 'daily@08:00/Asia/Baghdad', '--rate-limit', '10/1h',
     ]);
     expect(ran.code, ran.stderr).toBe(0);
     generated = /^secret: (whsec_\S+)$/m.exec(ran.stdout)?.[1] ?? '';
@@ -118,6 +118,7 @@ describe('marsad subscribers', () => {
       url: 'https://hooks.example.org/cli',
       secret: generated,
       filters: { milestones: ['harir-exit', 'ain-al-asad-exit'], bases: ['harir'], topics: ['withdrawal'], languages: ['ar', 'en'], outlets: ['Erem News'] },
+      on: 'status',
       mode: 'digest',
       digest: { every: 'day', at: '08:00', timezone: 'Asia/Baghdad' },
       rateLimit: { max: 10, perSeconds: 3600 },

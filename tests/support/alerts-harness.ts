@@ -79,12 +79,13 @@ export function convoyReprint(): FixtureArticle {
   };
 }
 
-/** The id of the alert a stored article raises for a milestone (it depends on the article's stance on it). */
+/** The id of the alert a stored article raised for a milestone: from its story and its stance on it. */
 export async function alertIdOf(app: App, articleId: string, milestoneId: string): Promise<string> {
   const article = await app.store.getArticle(articleId);
   const mention = article?.milestones.find((m) => m.id === milestoneId);
   if (!mention) throw new Error(`article ${articleId} does not mention ${milestoneId}`);
-  return alertId(milestoneId, articleId, mention.stance);
+  const [story] = await app.stories.storyOf([articleId]);
+  return alertId(milestoneId, story ?? articleId, mention.stance);
 }
 
 export async function deliveryJob(app: App, deliveryId: string) {

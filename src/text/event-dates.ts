@@ -85,13 +85,13 @@ export function findEventDates(text: string, tokens: readonly Token[], published
     if (!covered(start, end)) out.push({ start, end, text: text.slice(start, end), value, relative });
   };
 
-  for (const m of findDates(text.slice(from, to))) {
+  for (const m of sentenceDates(text, tokens, from, to)) {
     const year = m.year ?? (ref ? yearFor(m.month, ref, tense) : null);
     if (year === null) continue;
     add(from + m.start, from + m.end, m.day === null ? `${year}-${pad(m.month)}` : `${year}-${pad(m.month)}-${pad(m.day)}`, m.year === null);
   }
 
-  const cache: string[][] = [];
+  const cache = formsCache(tokens);
   const forms: Forms = (i) => (cache[i] ??= formsOf(tokens[i]!));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -132,6 +132,33 @@ export function findEventDates(text: string, tokens: readonly Token[], published
     if (relative) add(relative.start, relative.end, relative.value, true);
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** Forms per token of a sentence, shared by its scans in either tense. */
+const formsCaches = new WeakMap<readonly Token[], string[][]>();
+
+function formsCache(tokens: readonly Token[]): string[][] {
+  let cache = formsCaches.get(tokens);
+  if (!cache) formsCaches.set(tokens, (cache = []));
+  return cache;
+}
+
+/** The absolute and partial dates of a sentence do not depend on the tense: found once per token list. */
+const datesCache = new WeakMap<readonly Token[], ReturnType<typeof findDates>>();
+const MONTH_WORD = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/;
+
+function sentenceDates(text: string, tokens: readonly Token[], from: number, to: number): ReturnType<typeof findDates> {
+  let found = datesCache.get(tokens);
+  if (!found) {
+    // Every date expression has a digit or a month name: most sentences have neither.
+    const cache = formsCache(tokens);
+    const candidate = tokens.some(
+      (t, i) => /[0-9]/.test(t.norm) || MONTH_WORD.test(t.norm) || (cache[i] ??= formsOf(t)).some((f) => ARABIC_MONTHS.has(f) || f.startsWith('كانون') || f.startsWith('تشرين')),
+    );
+    found = candidate ? findDates(text.slice(from, to)) : [];
+    datesCache.set(tokens, found);
+  }
+  return found;
 }
 
 /** Words that make what follows a plan: "will", "سوف", a verb with the future prefix س. */

@@ -46,6 +46,7 @@ export interface CompiledMilestones {
   index: TermIndex<Lexeme>;
   stance: CompiledStance;
   milestones: { id: string; bases: Set<string>; scope: string[][]; unless: string[]; due: string; from: string }[];
+  carry: Set<string>;
 }
 
 /** `gazetteer` supplies the base names, so a base is recognized the same way as in tagText. */
@@ -62,6 +63,7 @@ export function compileMilestones(config: Milestones, gazetteer: Gazetteer, lexi
     index: compileTerms(entries),
     stance: compileStance(lexicon),
     milestones: config.milestones.map((m) => ({ id: m.id, bases: new Set(m.bases), scope: m.scope, unless: m.unless ?? [], due: m.due, from: m.from })),
+    carry: new Set(config.carry ?? []),
   };
 }
 
@@ -114,7 +116,9 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
       if (milestone.unless.some((id) => terms[s]!.has(id))) return subject;
       for (const group of milestone.scope) {
         const lists = group.map((id) => (terms[s]!.get(id) ?? []).filter((f) => !arriving(f)));
-        if (lists.every((l) => l.length > 0)) subject.push(...lists.flat());
+        // A carried list may be found in the sentence before (only this sentence's words are the subject).
+        const found = lists.every((l, i) => l.length > 0 || (compiled.carry.has(group[i]!) && s > 0 && terms[s - 1]!.has(group[i]!)));
+        if (found && lists.some((l) => l.length > 0)) subject.push(...lists.flat());
       }
       return subject;
     }),

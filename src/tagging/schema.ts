@@ -140,6 +140,11 @@ export const MilestonesSchema = z
     destinations: Phrases.optional(),
     /** Named word lists that milestone scopes refer to. */
     terms: z.record(Id, Phrases).default({}),
+    /**
+     * `terms` ids a scope item may find in the sentence before instead ("… قالت واشنطن. وسيبقى عدد من
+     * المستشارين في أربيل حتى …": the advisers are the ones just named).
+     */
+    carry: z.array(Id).optional(),
     milestones: z.array(MilestoneSchema).min(1),
   })
   .superRefine((cfg, ctx) => {

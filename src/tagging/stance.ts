@@ -137,7 +137,8 @@ export function classifyMention(
 ): MentionStance {
   const gap = (c: Span, to: Span) => (c.end <= to.start ? to.start - c.end : c.start >= to.end ? c.start - to.end : 0);
   const closest = (c: Span, spans: Span[]) => Math.min(...spans.map((x) => gap(c, x)));
-  const ours = (c: Found<Cue>) => c.data.kind !== 'stance' || scope.rivals.length === 0 || closest(c, scope.anchors) <= closest(c, scope.rivals);
+  const ours = (c: Found<Cue>) =>
+    c.data.kind !== 'stance' || ((scope.rivals.length === 0 || closest(c, scope.anchors) <= closest(c, scope.rivals)) && !cutOff(prepared, c, scope.anchors));
   const inScope = scope.sentences.flatMap((s) => cues[s] ?? []).filter(ours);
   const of = (kind: Cue['kind']) => inScope.filter((c) => c.data.kind === kind);
   const pastDue = published !== null && startsAfter(published.slice(0, 10), window.due);
@@ -149,8 +150,9 @@ export function classifyMention(
   const pastLike = stanceCues.some((c) => (c.data.cls === 'completed' || c.data.cls === 'started') && !futurePrefixed(prepared, c) && !before(c, inScope, 'future', FUTURE_REACH));
   const tense: Tense = futureLike || !pastLike ? 'future' : 'past';
   const ahead = (d: EventDate) => published !== null && startsAfter(d.value, published.slice(0, 10));
-  const dates = scope.sentences.flatMap((s) => sentenceDates(prepared, s, published, tense)).map((d) => {
-    const mark = (kind: 'until' | 'beyond') => inScope.some((c) => c.data.kind === kind && c.end <= d.start && d.start - c.end <= 2);
+  const dates = scope.sentences.flatMap((s) => sentenceDates(prepared, s, published, tense).filter((d) => !cutOff(prepared, d, scope.anchors))).map((d) => {
+    // "until September", "beyond the September deadline": the marker right before the date, or one word before it.
+    const mark = (kind: 'until' | 'beyond') => inScope.some((c) => c.data.kind === kind && c.end <= d.start && /^\s*(?:\S+\s+)?$/u.test(prepared.text.slice(c.end, d.start)));
     return { ...d, until: mark('until'), beyond: mark('beyond') };
   });
 
@@ -237,6 +239,22 @@ function sentenceDates(prepared: PreparedText, s: number, published: string | nu
   let dates = cache.get(key);
   if (!dates) cache.set(key, (dates = findEventDates(prepared.text, prepared.tokens[s] ?? [], published, tense)));
   return dates;
+}
+
+/** Words that open a contrasting clause: "the mission ends by September 2025, while some forces stay …". */
+const CLAUSE_BREAKS = new Set(['فيما', 'بينما', 'whereas', 'while']);
+
+/** A cue (or a date) cut off from every anchor of its sentence by a contrasting clause is about something else. */
+function cutOff(prepared: PreparedText, cue: Span, anchors: Span[]): boolean {
+  const sentence = prepared.sentences.findIndex((x) => x.start <= cue.start && cue.end <= x.end);
+  if (sentence < 0) return false;
+  const tokens = prepared.tokens[sentence]!;
+  const span = prepared.sentences[sentence]!;
+  const here = anchors.filter((a) => a.start >= span.start && a.end <= span.end);
+  if (here.length === 0) return false;
+  const breaks = tokens.filter((t) => CLAUSE_BREAKS.has(t.norm.replace(/^و/, '')));
+  if (breaks.length === 0) return false;
+  return here.every((a) => breaks.some((b) => (a.end <= b.start && b.end <= cue.start) || (cue.end <= b.start && b.end <= a.start)));
 }
 
 function sentenceText(prepared: PreparedText, s: number): string {
@@ -342,7 +360,10 @@ function resolveCue(
       }
       // Staying until a date: the plan when on or before the due date, a delay after it; without a
       // date, part of a plan when the sentence states one ("على أن تبقى …"), else a stay beyond it.
-      const target = dates.find((d) => d.start > cue.end) ?? dates[0];
+      // The report's own day before the verb dates the report ("وجّه نائب، اليوم الاثنين، سؤالاً … بشأن بقاء
+      // قوات"); another date before it is the deadline ("The Sept. 15 deadline … troops are still there").
+      const today = published?.slice(0, 10);
+      const target = dates.find((d) => d.start > cue.end) ?? dates.find((d) => d.until || d.beyond || d.value !== today);
       if (target) return res(later(target, window.due) ? 'delayed' : 'scheduled');
       return planned ? res('scheduled') : weak(res('delayed'));
     }

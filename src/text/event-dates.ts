@@ -33,7 +33,7 @@ const THIS_WORDS = new Set(['الجاري', 'الحالي', 'this', 'current']);
 /** Words that make a lone month name a date ("في سبتمبر", "by September", "منتصف أيلول"). */
 const MONTH_LEAD = new Set([
   'في', 'خلال', 'منتصف', 'نهايه', 'اواخر', 'اوائل', 'مطلع', 'بدايه', 'حتي', 'بحلول', 'قبل', 'بعد', 'شهر',
-  'in', 'by', 'mid', 'until', 'till', 'since', 'before', 'after', 'early', 'late', 'end', 'last', 'next', 'this', 'of',
+  'in', 'by', 'mid', 'until', 'till', 'since', 'before', 'after', 'early', 'late', 'end', 'last', 'next', 'this', 'of', 'the',
 ]);
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -117,7 +117,9 @@ export function findEventDates(text: string, tokens: readonly Token[], published
       continue;
     }
     const weekday = pick(here, AR_WEEKDAYS) ?? EN_WEEKDAYS.get(t.norm);
-    if (weekday !== undefined) {
+    // "أحد" without the article is "anyone" ("لا أحد في الحكومة"): Sunday is الأحد or يوم أحد.
+    const anyone = weekday === 0 && !here.includes('الاحد') && !has(fp, new Set(['يوم'])) && t.norm !== 'sunday';
+    if (weekday !== undefined && !anyone) {
       // A bare weekday in news is the last such day (the report's own), unless a future verb governs it
       // ("will leave on Tuesday", "ستغادر الثلاثاء") or the sentence as a whole is a plan with no past verb.
       const direction: Tense =

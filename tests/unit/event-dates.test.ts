@@ -19,6 +19,9 @@ describe('event dates', () => {
     // a bare weekday with no future verb is the report's week even when the sentence is a plan
     ['The ministry announced on Tuesday that troops would leave by the end of the month.', '2025-09-17', 'future', ['2025-09-16']],
     ['الثلاثاء المقبل موعد تسليم القاعدة.', '2025-09-17', 'past', ['2025-09-23']],
+    // "أحد" without the article is "anyone"; الأحد and يوم أحد are Sunday
+    ['ولا أحد في الحكومة قال إن القاعدة أخليت.', '2025-09-17', 'past', []],
+    ['غادر الرتل القاعدة يوم الأحد.', '2025-09-17', 'past', ['2025-09-14']],
     // yesterday, today, the night before
     ['أعلنت الوزارة أمس انتهاء العملية.', '2025-09-17', 'past', ['2025-09-16']],
     ['وأفاد مصدر بالأمس بخروج رتل.', '2025-09-17', 'past', ['2025-09-16']],

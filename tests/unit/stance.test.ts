@@ -75,6 +75,10 @@ describe('stay until a date, against the due date', () => {
     ['تواصل قوات التحالف عملها من إقليم كردستان حتى أيلول 2026.', '2025-01-10', 'harir-exit', 'scheduled'],
     // a stay in Ain al-Asad until the end of the year, reported after the mid-September due date
     ['قال ضابط إن الأمريكيين سيبقون في قاعدة عين الأسد حتى نهاية العام.', '2025-10-10', 'ain-al-asad-exit', 'delayed'],
+    // a weekday before the verb dates the report, not the stay; a named deadline before it is the due date
+    ['وجّه نائب، اليوم الاثنين، سؤالاً عن بقاء قوات أمريكية في قاعدة عين الأسد بعد انتهاء مهمتها.', '2025-09-22', 'ain-al-asad-exit', 'unclear'],
+    ['The September 15 deadline for leaving Ain al-Asad has passed and American troops are still there.', '2025-10-06', 'ain-al-asad-exit', 'delayed'],
+    ['The prime minister said a small US force would stay on at Ain al-Asad beyond the September deadline.', '2025-10-20', 'ain-al-asad-exit', 'delayed'],
     // an explicit postponement
     ['The government postponed the withdrawal from Victory Base by two weeks.', '2025-09-10', 'baghdad-exit', 'delayed'],
   ];
@@ -95,6 +99,8 @@ describe('demands and questions', () => {
     ['طالب نواب بخروج القوات الأمريكية من قاعدة حرير فوراً.', '2025-10-01', 'harir-exit', 'unclear'],
     ['A militia demanded that US troops leave Victory Base at once.', '2025-10-01', 'baghdad-exit', 'unclear'],
     ['هل تغادر القوات الأمريكية قاعدة حرير في موعدها؟', '2026-05-01', 'harir-exit', 'unclear'],
+    // conflicting reports about a stay tell nothing
+    ['وسط تضارب الأنباء بشأن بقاء قوات أمريكية في قاعدة حرير، لم يصدر أي بيان عن انسحابها.', '2026-10-10', 'harir-exit', 'unclear'],
   ];
   it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
 });
@@ -118,6 +124,16 @@ describe('cues of another subject', () => {
     // a list of subjects shares the verb even when one of them is named in two parts
     ['قال المتحدث إن إخلاء قاعدة عين الأسد الجوية والمواقع المتبقية في بغداد اكتمل.', '2026-01-18', 'ain-al-asad-exit', 'completed'],
     ['قال المتحدث إن إخلاء قاعدة عين الأسد الجوية والمواقع المتبقية في بغداد اكتمل.', '2026-01-18', 'baghdad-exit', 'completed'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});
+
+describe('contrasting clauses', () => {
+  const rows: Row[] = [
+    // a stay and its date after "while" belong to the other subject
+    ["Under the deal, the coalition's military mission in Iraq ends by September 2025, while some US forces stay in Erbil until September 2026.", '2025-01-10', 'coalition-mission-end', 'scheduled'],
+    ["Under the deal, the coalition's military mission in Iraq ends by September 2025, while some US forces stay in Erbil until September 2026.", '2025-01-10', 'harir-exit', 'scheduled'],
+    ['تنتهي مهمة التحالف الدولي في العراق بحلول أيلول 2025، بينما تبقى قوات أمريكية في أربيل حتى أيلول 2026.', '2025-01-10', 'coalition-mission-end', 'scheduled'],
   ];
   it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
 });
@@ -204,6 +220,10 @@ describe('subjects', () => {
     // a statement in the next sentence needs troops or bases in one of the two
     ['وصل المشاركون عبر مطار أربيل الدولي. وشهد المعرض انسحاب ثلاثة مشاركين.', []],
     ['تتمركز طائرات عسكرية أمريكية في مطار أربيل منذ سنوات. ومن المقرر انسحاب القوات منه في أيلول 2026.', ['harir-exit']],
+    // a US or coalition base in Erbil, and troops named in the sentence before
+    ['ستبقى القاعدة الأمريكية في أربيل حتى أيلول 2026.', ['harir-exit']],
+    ['قالت واشنطن إن التعاون سيستمر. وسيبقى عدد من المستشارين في إقليم كردستان حتى أيلول 2026.', ['harir-exit']],
+    ['وسيبقى عدد من المستشارين في إقليم كردستان حتى أيلول 2026.', []],
     // the agreement's words for the mission
     ["Under the deal, the coalition's military mission ends by September 2025.", ['coalition-mission-end']],
     ['ينص الاتفاق على انتهاء المهمة العسكرية للتحالف بحلول أيلول 2025.', ['coalition-mission-end']],

@@ -32,8 +32,12 @@ export interface App {
   alerts: AlertStore;
   stories: StoryStore;
   subscribers: SubscriberRegistry;
-  /** Signs and checks one-click unsubscribe links. */
-  unsubscribeKey: Buffer;
+  /**
+   * The key that signs and checks one-click unsubscribe links. Only processes that sign or check
+   * links (workers, the HTTP server) call it: it may create the key in Redis on first use, so
+   * read-only commands never write (they would fail against a Redis at maxmemory).
+   */
+  unsubscribeKey(): Promise<Buffer>;
   queues: StageQueues;
   workers: Worker[];
   startWorkers(stages: readonly Stage[]): Worker[];
@@ -69,7 +73,15 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
   const stories = new StoryStore(redis, config.settings.redis.prefix);
   const subscribers = new SubscriberRegistry(redis, config.settings.redis.prefix);
   const rateLimiter = new RateLimiter(redis, config.settings.redis.prefix);
-  const unsubscribeKey = await loadUnsubscribeKey(redis, config.settings.redis.prefix, env);
+  let unsubscribeKeyLoading: Promise<Buffer> | null = null;
+  const unsubscribeKey = (): Promise<Buffer> => {
+    unsubscribeKeyLoading ??= loadUnsubscribeKey(redis, config.settings.redis.prefix, env).catch((err: unknown) => {
+      // Not cached: the next link signed tries again (e.g. once Redis has memory again).
+      unsubscribeKeyLoading = null;
+      throw err;
+    });
+    return unsubscribeKeyLoading;
+  };
   const smtpUrl = smtpUrlFrom(env, config.settings);
   let mailer: Mailer | null = null;
   const getMailer = () => {
@@ -136,6 +148,8 @@ async function loadUnsubscribeKey(redis: Redis, prefix: string, env: NodeJS.Proc
   const given = env.MARSAD_UNSUBSCRIBE_KEY ?? (env.MARSAD_UNSUBSCRIBE_KEY_FILE ? readFileSync(env.MARSAD_UNSUBSCRIBE_KEY_FILE, 'utf8').trim() : undefined);
   if (given) return Buffer.from(given);
   const key = keys(prefix).unsubscribeKey;
+  const existing = await redis.get(key);
+  if (existing) return Buffer.from(existing);
   await redis.set(key, randomBytes(32).toString('base64url'), 'NX');
   return Buffer.from((await redis.get(key))!);
 }

@@ -140,6 +140,11 @@ function help(): string {
   return lines.join('\n') + '\n';
 }
 
+/** Redis refuses writes with "OOM command not allowed ..." once it is at maxmemory with noeviction. */
+export function isRedisOutOfMemory(e: unknown): boolean {
+  return e instanceof Error && /^OOM /.test(e.message);
+}
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -177,6 +182,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     if (e instanceof ConfigError || e instanceof NoRedisError) {
       err.write(`marsad ${name}: ${e.message}\n`);
+      return 1;
+    }
+    if (isRedisOutOfMemory(e)) {
+      err.write(`marsad ${name}: Redis is out of memory (maxmemory reached, policy noeviction) and refused a write; free memory or raise maxmemory, then run it again\n`);
       return 1;
     }
     throw e;

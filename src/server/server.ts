@@ -83,7 +83,7 @@ export async function createServer(app: App): Promise<FastifyInstance> {
     strictTransportSecurity: false,
   });
   const ctx = await registerAuth(server, app);
-  const key = app.unsubscribeKey;
+  const key = await app.unsubscribeKey();
 
   server.setErrorHandler((err, request, reply) => {
     const known = errorResponse(err);

@@ -108,7 +108,7 @@ async function sendByEmail(subscriber: Extract<Subscriber, { channel: 'email' }>
   const envelope = {
     from: settings.smtp.from,
     to: subscriber.email,
-    unsubscribeUrl: `${settings.http.publicUrl.replace(/\/$/, '')}/unsubscribe/${unsubscribeToken(deps.unsubscribeKey, subscriber.id)}`,
+    unsubscribeUrl: `${settings.http.publicUrl.replace(/\/$/, '')}/unsubscribe/${unsubscribeToken(await deps.unsubscribeKey(), subscriber.id)}`,
     messageId: deliveryMessageId(delivery.id, settings.smtp.from),
   };
   const reprints = (m: AlertWithReprints): Reprint[] => [...m.alsoReportedBy];

@@ -25,7 +25,7 @@ export interface StageDeps {
   rateLimiter: RateLimiter;
   /** The SMTP transport, created on first use; null when no SMTP server is configured. */
   mailer: () => Mailer | null;
-  /** Signs one-click unsubscribe links. */
-  unsubscribeKey: Buffer;
+  /** Signs one-click unsubscribe links (created in Redis on first use). */
+  unsubscribeKey: () => Promise<Buffer>;
   log: Logger;
 }

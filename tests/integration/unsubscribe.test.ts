@@ -38,14 +38,14 @@ afterAll(async () => {
 });
 
 it('a GET shows a confirm button and changes nothing (mail scanners follow links)', async () => {
-  const res = await fetch(`${base}/unsubscribe/${unsubscribeToken(app.unsubscribeKey, 'desk')}`);
+  const res = await fetch(`${base}/unsubscribe/${unsubscribeToken(await app.unsubscribeKey(), 'desk')}`);
   expect(res.status).toBe(200);
   expect(await res.text()).toContain('<form method="post">');
   expect((await app.subscribers.get('desk'))!.disabled).toBeNull();
 });
 
 it('the one-click POST (RFC 8058) stops alerts to that subscriber', async () => {
-  const res = await fetch(`${base}/unsubscribe/${unsubscribeToken(app.unsubscribeKey, 'desk')}`, {
+  const res = await fetch(`${base}/unsubscribe/${unsubscribeToken(await app.unsubscribeKey(), 'desk')}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: 'List-Unsubscribe=One-Click',
@@ -56,7 +56,7 @@ it('the one-click POST (RFC 8058) stops alerts to that subscriber', async () => 
 
 it('refuses a forged or damaged token', async () => {
   const forged = unsubscribeToken(Buffer.from('another key'), 'desk');
-  for (const token of [forged, 'not-a-token', `${unsubscribeToken(app.unsubscribeKey, 'desk')}x`]) {
+  for (const token of [forged, 'not-a-token', `${unsubscribeToken(await app.unsubscribeKey(), 'desk')}x`]) {
     const res = await fetch(`${base}/unsubscribe/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(res.status, token).toBe(404);
   }

@@ -138,7 +138,7 @@ export function classifyMention(
   const gap = (c: Span, to: Span) => (c.end <= to.start ? to.start - c.end : c.start >= to.end ? c.start - to.end : 0);
   const closest = (c: Span, spans: Span[]) => Math.min(...spans.map((x) => gap(c, x)));
   const ours = (c: Found<Cue>) =>
-    c.data.kind !== 'stance' || ((scope.rivals.length === 0 || closest(c, scope.anchors) <= closest(c, scope.rivals)) && !cutOff(prepared, c, scope.anchors));
+    (c.data.kind !== 'stance' && c.data.kind !== 'ending') || ((scope.rivals.length === 0 || closest(c, scope.anchors) <= closest(c, scope.rivals)) && !cutOff(prepared, c, scope.anchors));
   const inScope = scope.sentences.flatMap((s) => cues[s] ?? []).filter(ours);
   const of = (kind: Cue['kind']) => inScope.filter((c) => c.data.kind === kind);
   const pastDue = published !== null && startsAfter(published.slice(0, 10), window.due);
@@ -405,6 +405,9 @@ function announcedEnding(prepared: PreparedText, inScope: Found<Cue>[], dates: D
     if (blocked || negationOf(ending, inScope)) continue;
     const sentence = prepared.sentences[ending.sentence]!;
     if (dates.some((d) => d.start >= sentence.start && d.end <= sentence.end && ahead(d, published))) continue;
+    // "أعلنت … خروج الدفعة الثانية": a batch out is a move under way.
+    const part = inScope.find((o) => o.data.kind === 'partial' && o.sentence === ending.sentence);
+    if (part) return { stance: 'started', cues: [ending, part, verb], roles: ['stance', 'stance', 'speech'] };
     return { stance: 'completed', cues: [ending, verb], roles: ['stance', 'speech'] };
   }
   return undefined;

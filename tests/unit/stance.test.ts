@@ -59,7 +59,9 @@ describe('negation', () => {
     // denying a postponement restates the plan
     ['نفى المتحدث وجود أي نية لتأجيل انسحاب القوات الأمريكية من قاعدة حرير.', '2026-02-01', 'harir-exit', 'scheduled'],
     ['The Pentagon rejected reports that the withdrawal from Harir air base would be delayed.', '2026-02-01', 'harir-exit', 'scheduled'],
-    // an unchanged timetable is the plan; an unchanged base is a denial
+    // an intention told is the plan; an unchanged timetable is the plan; an unchanged base is a denial
+    ['أبلغ الجانب الأمريكي بغداد عزمه سحب قواته من قاعدة عين الأسد.', '2025-08-01', 'ain-al-asad-exit', 'scheduled'],
+    ['أكد المستشار أن الجدول الزمني لم يطرأ عليه أي تعديل وأن القوات ستغادر قاعدة حرير في موعدها.', '2026-02-01', 'harir-exit', 'scheduled'],
     ['قال المسؤول إن الجدول الزمني لانسحاب القوات من قاعدة حرير لم يتغير.', '2026-02-01', 'harir-exit', 'scheduled'],
     ['A militia spokesman said nothing has changed at Ain al-Asad despite talk of a withdrawal.', '2025-09-01', 'ain-al-asad-exit', 'denied'],
   ];
@@ -110,6 +112,9 @@ describe('an announced ending', () => {
     // the noun after an announcing verb, with no verb cue and nothing ahead: done
     ['أعلنت الحكومة، أمس الأحد، انتهاء مهمة التحالف الدولي في العراق الاتحادي.', '2025-10-01', 'coalition-mission-end', 'completed'],
     ['The Joint Operations Command on Sunday declared the end of the coalition mission in federal Iraq.', '2025-10-01', 'coalition-mission-end', 'completed'],
+    // a welcomed departure happened; a batch out is under way
+    ['رحّبت الفصائل المسلحة بخروج القوات الأمريكية من قاعدة عين الأسد.', '2026-01-20', 'ain-al-asad-exit', 'completed'],
+    ['أعلنت قيادة العمليات، أمس، خروج الدفعة الثانية من القوات الأمريكية من قاعدة عين الأسد.', '2025-08-27', 'ain-al-asad-exit', 'started'],
     // a date ahead of the report, or a plan word between verb and noun: the plan
     ['أعلنت الحكومة انتهاء مهمة التحالف الدولي في العراق في أيلول 2025.', '2024-10-01', 'coalition-mission-end', 'scheduled'],
     ['The government announced plans for the end of the coalition mission in Iraq.', '2024-10-01', 'coalition-mission-end', 'scheduled'],

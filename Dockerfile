@@ -1,4 +1,5 @@
 # syntax=docker/dockerfile:1
+# Node 20: package.json's overrides keep cookie and content-disposition on releases that support it.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
@@ -14,6 +15,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
+# Defaults baked in, so that the image runs on its own; docker-compose.yml mounts the host's config/ and
+# seeds/ over them (read-only), so that editing a feed or a subscriber needs a restart, not a rebuild.
 COPY config ./config
 COPY seeds ./seeds
 USER node

@@ -1,30 +1,87 @@
 import { openApp, type App } from '../app.js';
+import { loadConfig, MIN_DASHBOARD_TOKEN_LENGTH, type Config } from '../config/load.js';
 import { STAGES, isStage, type Stage } from '../queues/names.js';
 import { syncDigestSchedulers, syncPollSchedulers, tickMs } from '../queues/schedulers.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
+import { isLoopbackHost } from '../server/auth.js';
 import { createServer } from '../server/server.js';
 
 /** Active jobs get this long to finish on shutdown; the compose file's stop_grace_period is longer. */
 export const SHUTDOWN_DEADLINE_MS = 25_000;
 
 export async function runCommand(ctx: CommandContext): Promise<number> {
-  return serve([...STAGES], ctx, { http: true });
+  return serve([...STAGES], ctx, { http: true, command: 'run' });
 }
 
 /** `marsad dashboard`: the HTTP server alone (health, unsubscribe links). */
 export async function dashboardCommand(ctx: CommandContext): Promise<number> {
-  return serve([], ctx, { http: true });
+  return serve([], ctx, { http: true, command: 'dashboard' });
 }
 
 export async function workerCommand(stages: string[], ctx: CommandContext): Promise<number> {
   const unknown = stages.filter((s) => !isStage(s));
   if (unknown.length > 0) throw new UsageError(`unknown stage ${unknown.join(', ')}; stages are ${STAGES.join(', ')}`);
-  return serve(stages.length > 0 ? (stages as Stage[]) : [...STAGES], ctx, { http: false });
+  return serve(stages.length > 0 ? (stages as Stage[]) : [...STAGES], ctx, { http: false, command: 'worker' });
 }
 
-async function serve(stages: Stage[], ctx: CommandContext, opts: { http: boolean }): Promise<number> {
-  const app = await openApp({ log: ctx.log });
+/**
+ * Why the HTTP server may not start with this config (one line, naming the variable and how to set it),
+ * or null. Checked before anything connects to Redis, so that a container without its token exits 1 at
+ * once instead of running workers without the server it was started for.
+ */
+export function dashboardStartProblem(config: Config): string | null {
+  const { host } = config.settings.http;
+  if (config.dashboard.token !== null || isLoopbackHost(host)) return null;
+  return (
+    `MARSAD_DASHBOARD_TOKEN is not set, and the dashboard does not listen on ${host} without it: ` +
+    `set MARSAD_DASHBOARD_TOKEN (at least ${MIN_DASHBOARD_TOKEN_LENGTH} characters, e.g. \`openssl rand -hex 24\`; with docker compose: the dashboard_token secret, see .env.example) ` +
+    `or MARSAD_DASHBOARD_TOKEN_FILE (a file holding it), or listen on 127.0.0.1 (MARSAD_HTTP_HOST)`
+  );
+}
+
+async function serve(stages: Stage[], ctx: CommandContext, opts: { http: boolean; command: string }): Promise<number> {
+  const config = loadConfig();
+  if (opts.http) {
+    const problem = dashboardStartProblem(config);
+    if (problem !== null) {
+      ctx.err.write(`marsad ${opts.command}: ${problem}\n`);
+      return 1;
+    }
+  }
+  const app = await openApp({ log: ctx.log, config });
+  try {
+    return await start(app, stages, ctx, opts);
+  } catch (err) {
+    // Whatever failed (a port in use, say), the workers and connections opened so far would keep Node
+    // running, so a container would sit there unhealthy: close them (within the deadline), then fail.
+    await closeWithin(app, SHUTDOWN_DEADLINE_MS, ctx);
+    throw err;
+  }
+}
+
+async function closeWithin(app: App, ms: number, ctx: CommandContext): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+    timer.unref();
+  });
+  const closed = app.close().then(
+    () => 'closed' as const,
+    (err: Error) => {
+      ctx.log.error({ err: err.message }, 'error while closing after a failed start');
+      return 'closed' as const;
+    },
+  );
+  if ((await Promise.race([closed, deadline])) === 'late') {
+    ctx.log.error({ deadline_ms: ms }, 'could not close within the deadline after a failed start; exiting');
+    process.exitCode = 1;
+    process.exit(1);
+  }
+  clearTimeout(timer);
+}
+
+async function start(app: App, stages: Stage[], ctx: CommandContext, opts: { http: boolean }): Promise<number> {
   if ((stages.includes('poll') || stages.includes('fetch')) && app.config.settings.fetch.contact === null) {
     ctx.log.warn('fetch.contact is not set in settings.yaml: the sites marsad polls cannot tell who to contact about it');
   }

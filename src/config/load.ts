@@ -70,7 +70,8 @@ function deepFreeze<T>(value: T): T {
  * Reads and validates config/ (or MARSAD_CONFIG_DIR) once, into a frozen object. settings.yaml is
  * optional (every setting has a default), so are feeds.yaml and subscribers.yaml; taxonomy.yaml,
  * milestones.yaml, stance.yaml and stories.yaml are required.
- * Environment: MARSAD_PREFIX overrides redis.prefix; MARSAD_ALLOW_PRIVATE_NETWORKS overrides fetch.allowPrivateNetworks.
+ * Environment: MARSAD_PREFIX overrides redis.prefix; MARSAD_ALLOW_PRIVATE_NETWORKS overrides fetch.allowPrivateNetworks;
+ * MARSAD_HTTP_HOST, MARSAD_PORT and MARSAD_PUBLIC_URL override http.host, http.port and http.publicUrl.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dir = path.resolve(env.MARSAD_CONFIG_DIR ?? DEFAULT_CONFIG_DIR);
@@ -104,6 +105,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else errors.push(new ConfigError('MARSAD_PORT', [`expected a TCP port number, got "${env.MARSAD_PORT}"`]));
   }
   if (settings && env.MARSAD_HTTP_HOST) settings.http.host = env.MARSAD_HTTP_HOST;
+  if (settings && env.MARSAD_PUBLIC_URL) {
+    const publicUrl = attempt(() => parseYamlConfig('MARSAD_PUBLIC_URL', JSON.stringify({ http: { publicUrl: env.MARSAD_PUBLIC_URL } }), SettingsSchema).http.publicUrl);
+    if (publicUrl !== undefined) settings.http.publicUrl = publicUrl;
+  }
   const taxonomyFile = path.join(dir, 'taxonomy.yaml');
   const taxonomy = attempt(() => readYamlConfig(taxonomyFile, TaxonomySchema));
   const milestonesFile = path.join(dir, 'milestones.yaml');

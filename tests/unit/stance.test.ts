@@ -103,6 +103,7 @@ describe('demands and questions', () => {
     ['هل تغادر القوات الأمريكية قاعدة حرير في موعدها؟', '2026-05-01', 'harir-exit', 'unclear'],
     // conflicting reports about a stay tell nothing
     ['وسط تضارب الأنباء بشأن بقاء قوات أمريكية في قاعدة حرير، لم يصدر أي بيان عن انسحابها.', '2026-10-10', 'harir-exit', 'unclear'],
+    ['تباينت التقارير بشأن انسحاب القوات الأمريكية من قاعدة عين الأسد.', '2025-08-16', 'ain-al-asad-exit', 'unclear'],
   ];
   it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
 });

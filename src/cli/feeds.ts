@@ -200,6 +200,8 @@ export async function pollCommand(ids: string[], opts: { once?: boolean; timeout
   const feeds = selectFeeds(config.feeds, ids);
   const app = await openApp({ log: ctx.log, config });
   try {
+    // What the polls bring may raise alerts: route them to the subscribers of subscribers.yaml, as `run` does.
+    await app.subscribers.syncFromConfig(app.config.subscribers);
     if (!opts.once) {
       await enqueueManualPolls(app, feeds);
       ctx.out.write(`queued a poll of ${feeds.length} feed${feeds.length === 1 ? '' : 's'}; workers will take them (marsad feeds shows the result)\n`);

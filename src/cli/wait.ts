@@ -10,10 +10,15 @@ import type { Progress } from './progress.js';
 const POLL_MS = 200;
 const FAILURE_CHECK_MS = 2000;
 
-/** Starts in-process workers for the stages no process serves, so a command works on its own. */
+/**
+ * Starts in-process workers for the stages no process serves, so a command works on its own. An alert
+ * stage started here routes alerts to the subscribers of subscribers.yaml: they are loaded first, else
+ * on a fresh Redis its alerts would be recorded and routed to nobody (and never again).
+ */
 export async function ensureWorkers(app: App, stages: readonly Stage[]): Promise<Stage[]> {
   const counts = await Promise.all(stages.map((s) => app.queues[s].getWorkersCount()));
   const idle = stages.filter((_, i) => counts[i] === 0);
+  if (idle.includes('alert')) await app.subscribers.syncFromConfig(app.config.subscribers);
   if (idle.length > 0) {
     app.log.info({ stages: idle }, 'no worker attached to these stages: running them in this process');
     app.startWorkers(idle);

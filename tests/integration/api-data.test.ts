@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENT_STAGES, STAGES } from '../../src/queues/names.js';
+import { SLOW_TEST_MS } from '../support/limits.js';
 import { bearer, OPERATOR_TOKEN, putDelivery, READER_TOKEN, startDashboard, type Dashboard } from './api-harness.js';
 
 let d: Dashboard;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   d = await startDashboard('api-data', { workers: DOCUMENT_STAGES, seed: true });
   await putDelivery(d.app, 'dl-00000000000000d1', 'dead');
   await putDelivery(d.app, 'dl-00000000000000d2', 'sent');
-}, 120_000);
+}, SLOW_TEST_MS);
 afterAll(async () => d?.close());
 
 describe('status, queues, feeds', () => {

@@ -3,8 +3,10 @@ import { openApp, type App } from '../../src/app.js';
 import type { Delivery } from '../../src/alerts/model.js';
 import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/cli/seed.js';
 import { createLogger } from '../../src/log.js';
-import type { Stage } from '../../src/queues/names.js';
+import { DOCUMENT_STAGES, type Stage } from '../../src/queues/names.js';
 import { createServer } from '../../src/server/server.js';
+import { queuesSettled } from '../support/alerts-harness.js';
+import { PIPELINE_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 
 export const OPERATOR_TOKEN = 'operator-token-0123456789abcdef';
@@ -41,8 +43,10 @@ export async function startDashboard(name: string, opts: { env?: Record<string, 
   const base = await server.listen({ host: '127.0.0.1', port: 0 });
   // After the server, so that its metrics see the workers' jobs.
   if (opts.seed) {
-    const summary = await seedDocuments(app, DEFAULT_SEEDS_DIR, { timeoutMs: 60_000 });
+    const summary = await seedDocuments(app, DEFAULT_SEEDS_DIR, { timeoutMs: PIPELINE_MS });
     if (summary.failed > 0) throw new Error(`seeding failed: ${JSON.stringify(summary.outcomes.filter((o) => o.error))}`);
+    // The seeds are through; their last jobs complete just after: counts and metrics are final once they have.
+    await queuesSettled(app, DOCUMENT_STAGES);
   }
   return {
     app,

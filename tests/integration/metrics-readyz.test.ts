@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { feedBounds, initialFeedState } from '../../src/feeds/schedule.js';
 import { STAGES } from '../../src/queues/names.js';
+import { INTERVAL_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
 import { bearer, putDelivery, READER_TOKEN, startDashboard, type Dashboard } from './api-harness.js';
 
 /** `name{labels} value` lines of a metric, as a map from the label text to the value. */
@@ -17,15 +18,23 @@ describe('with every stage served by this process', () => {
     const feed = d.app.config.feeds[0]!;
     await d.app.store.putFeedState(feed.id, { ...initialFeedState(feedBounds(d.app.config.settings.feeds, feed)), status: 'ok', lastSuccessAt: '2026-11-30T08:00:00.000Z', failures: 1 });
     await putDelivery(d.app, 'dl-00000000000000e1', 'dead');
-  }, 120_000);
+  }, SLOW_TEST_MS);
   afterAll(async () => d?.close());
 
   it('/metrics needs a role and serves marsad_ series with sample lines', async () => {
     expect((await fetch(`${d.base}/metrics`)).status).toBe(401);
-    const res = await fetch(`${d.base}/metrics`, { headers: bearer(READER_TOKEN) });
+    // A job's duration is observed when its worker hears it completed, just after the queue says so.
+    const { res, text } = await vi.waitFor(
+      async () => {
+        const res = await fetch(`${d.base}/metrics`, { headers: bearer(READER_TOKEN) });
+        const text = await res.text();
+        expect(samples(text, 'marsad_job_duration_seconds_count').get('{queue="clean",outcome="completed"}')).toBe(5);
+        return { res, text };
+      },
+      { timeout: WAIT_MS, interval: INTERVAL_MS },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await res.text();
     expect(samples(text, 'marsad_queue_jobs').get('{queue="clean",state="completed"}')).toBe(5);
     expect(samples(text, 'marsad_queue_jobs').get('{queue="deliver",state="waiting"}')).toBe(0);
     expect(samples(text, 'marsad_queue_workers').get('{queue="tag"}')).toBe(1);

@@ -6,6 +6,7 @@ import { openApp, type App } from '../../src/app.js';
 import { seedDocuments, DEFAULT_SEEDS_DIR, type SeedSummary } from '../../src/cli/seed.js';
 import { createLogger } from '../../src/log.js';
 import type { Article } from '../../src/model.js';
+import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 
 const SEEDS = DEFAULT_SEEDS_DIR;
@@ -25,19 +26,19 @@ beforeAll(async () => {
   url = testRedisUrl();
   prefix = testPrefix('pipeline');
   app = await open();
-  first = await seedDocuments(app, SEEDS, { timeoutMs: 60_000 });
+  first = await seedDocuments(app, SEEDS, { timeoutMs: PIPELINE_MS });
   for (const id of await app.store.listArticleIds({}, 0)) {
     const a = (await app.store.readArticle(id))!;
     if (a.origin.kind === 'seed') byFile.set(a.origin.file.slice(0, 3), a);
   }
-});
+}, SLOW_TEST_MS);
 
 afterAll(async () => {
   await app?.close();
   if (url) await deleteKeys(url, prefix);
 });
 
-describe('the seed set through clean -> dedup -> tag on Redis', () => {
+describe('the seed set through clean -> dedup -> tag on Redis', { timeout: SLOW_TEST_MS }, () => {
   it('brings all five seeds through as five distinct articles', () => {
     expect(first.problems).toEqual([]);
     expect(first).toMatchObject({ documents: 5, new: 5, known: 0, failed: 0, duplicates: 0 });
@@ -132,7 +133,7 @@ describe('the seed set through clean -> dedup -> tag on Redis', () => {
 
   it('creates nothing new when the seeds are seeded again', async () => {
     const before = await app.queues.clean.getJobCounts();
-    const again = await seedDocuments(app, SEEDS, { timeoutMs: 60_000 });
+    const again = await seedDocuments(app, SEEDS, { timeoutMs: PIPELINE_MS });
     expect(again).toMatchObject({ documents: 5, new: 0, known: 5, failed: 0 });
     expect(await app.store.countArticles()).toBe(5);
     expect(await app.queues.clean.getJobCounts()).toEqual(before);
@@ -157,7 +158,7 @@ describe('the seed set through clean -> dedup -> tag on Redis', () => {
     // The same text again under another name: an exact duplicate.
     writeFileSync(path.join(dir, 'copy-of-004.txt'), 'شريط الأخبار\n\n' + readFileSync(path.join(SEEDS, '004_32fed4459143db96.txt'), 'utf8'));
 
-    const summary = await seedDocuments(app, dir, { timeoutMs: 60_000 });
+    const summary = await seedDocuments(app, dir, { timeoutMs: PIPELINE_MS });
     expect(summary).toMatchObject({ documents: 2, new: 2, failed: 0, duplicates: 2 });
     const [reprintOutcome, copyOutcome] = [summary.outcomes.find((o) => o.file === 'reprint.json')!, summary.outcomes.find((o) => o.file === 'copy-of-004.txt')!];
     expect(reprintOutcome.article!.duplicateOf).toBe(original.id);

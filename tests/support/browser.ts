@@ -12,7 +12,9 @@ import { documentId } from '../../src/ids.js';
 import type { SourceDocument } from '../../src/model.js';
 import { createServer } from '../../src/server/server.js';
 import { enqueue } from '../../src/workers/runtime.js';
-import { alertEnv, configDir, openAlertApp } from './alerts-harness.js';
+import { DOCUMENT_STAGES } from '../../src/queues/names.js';
+import { alertEnv, configDir, openAlertApp, queuesSettled } from './alerts-harness.js';
+import { PIPELINE_MS } from './limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from './redis.js';
 
 export const ARTIFACTS_DIR = path.resolve('test-artifacts');
@@ -36,8 +38,10 @@ export async function startDashboard(name: string): Promise<Dashboard> {
   const readerToken = randomBytes(16).toString('hex');
   const env = alertEnv(url, prefix, configDir({}, name), { MARSAD_DASHBOARD_TOKEN: token, MARSAD_DASHBOARD_READONLY_TOKEN: readerToken });
   const app = await openAlertApp(env);
-  const summary = await seedDocuments(app, DEFAULT_SEEDS_DIR, { timeoutMs: 30_000 });
+  const summary = await seedDocuments(app, DEFAULT_SEEDS_DIR, { timeoutMs: PIPELINE_MS });
   if (summary.failed > 0) throw new Error(`seeding failed: ${JSON.stringify(summary.outcomes.filter((o) => o.status === 'failed'))}`);
+  // The seeds are through; their last jobs complete just after: the pages' counts are final once they have.
+  await queuesSettled(app, DOCUMENT_STAGES);
   const server = await createServer(app);
   const base = await server.listen({ host: '127.0.0.1', port: 0 });
   return {

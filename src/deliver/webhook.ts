@@ -5,6 +5,7 @@ import type { Settings } from '../config/settings.js';
 import { BlockedAddressError, checkUrl, guardedLookup } from '../fetch/address-guard.js';
 import { FetchError, parseRetryAfter } from '../fetch/errors.js';
 import { userAgent } from '../fetch/user-agent.js';
+import { basicAuthOf, maskUrlSecrets } from '../subscribers/mask-url.js';
 
 /**
  * Webhook delivery: the versioned JSON body, its Standard Webhooks signature, and one POST whose result
@@ -289,8 +290,10 @@ export async function sendWebhook(request: WebhookRequest, options: SendWebhookO
   } catch (err) {
     if (!(err instanceof FetchError)) throw err;
     // checkUrl refuses only for invalid-url, bad-scheme and blocked-address (an IP literal): all permanent.
-    return { kind: 'permanent', reason: err.reason as WebhookFailureReason, message: err.message };
+    const message = err.reason === 'invalid-url' ? `not a URL: ${maskUrlSecrets(request.url).slice(0, 200)}` : err.message;
+    return { kind: 'permanent', reason: err.reason as WebhookFailureReason, message };
   }
+  const basicAuth = basicAuthOf(url);
   const signal = AbortSignal.timeout(timeoutMs);
   // One agent per send: deliveries to one receiver are minutes to hours apart, a kept-alive socket would idle.
   const agent = new Agent({
@@ -304,7 +307,8 @@ export async function sendWebhook(request: WebhookRequest, options: SendWebhookO
       origin: url.origin,
       path: url.pathname + url.search,
       method: 'POST',
-      headers: { ...request.headers, 'user-agent': userAgent(options.contact) },
+      // Credentials in the URL (https://user:pass@host/) go as HTTP Basic auth: `origin` would drop them.
+      headers: { ...request.headers, 'user-agent': userAgent(options.contact), ...(basicAuth ? { authorization: basicAuth } : {}) },
       body: request.body,
       signal,
     });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { EmailSubscriber, Subscriber, WebhookSubscriber } from '../alerts/model.js';
 import { ConfigError } from '../config/yaml-file.js';
+import { maskUrlSecrets } from './mask-url.js';
 import { SECRET_PREFIX, type SubscriberEntry } from './schema.js';
 
 /** A fresh Standard Webhooks secret: `whsec_` + 32 random bytes, base64. */
@@ -14,11 +15,14 @@ export function maskSecret(secret: string): string {
   return `${SECRET_PREFIX}…${secret.replace(/=+$/, '').slice(-4)}`;
 }
 
-/** A subscriber fit for output and logs: a webhook's `secret` is masked (`whsec_…abcd`). */
+/**
+ * A subscriber fit for output and logs: a webhook's `secret` is masked (`whsec_…abcd`), and so are the
+ * credentials in its URL (userinfo, secret-looking query values: see maskUrlSecrets).
+ */
 export type RedactedSubscriber = EmailSubscriber | (Omit<WebhookSubscriber, 'secret'> & { secret: string });
 
 export function redact(subscriber: Subscriber): RedactedSubscriber {
-  return subscriber.channel === 'webhook' ? { ...subscriber, secret: maskSecret(subscriber.secret) } : subscriber;
+  return subscriber.channel === 'webhook' ? { ...subscriber, url: maskUrlSecrets(subscriber.url), secret: maskSecret(subscriber.secret) } : subscriber;
 }
 
 export class SubscriberError extends Error {

@@ -5,6 +5,7 @@ import { DELIVERY_ATTEMPTS } from '../deliver/backoff.js';
 import { composeAlertEmail, composeDigestEmail, deliveryMessageId, type Reprint } from '../deliver/email-compose.js';
 import { sendWebhook, signedRequest, webhookBody, type AlertWithReprints } from '../deliver/webhook.js';
 import type { JobData } from '../queues/jobs.js';
+import { maskUrlSecrets } from '../subscribers/mask-url.js';
 import type { StageResult } from '../queues/pipeline.js';
 import type { StageDeps } from './deps.js';
 import type { JobControl } from './runtime.js';
@@ -93,7 +94,7 @@ async function sendByWebhook(subscriber: Extract<Subscriber, { channel: 'webhook
     case 'sent':
       return { kind: 'sent', response: `${outcome.status} ${outcome.response}` };
     case 'gone':
-      return { kind: 'permanent', reason: `${subscriber.url} answered 410 Gone: subscriber disabled`, disable: true };
+      return { kind: 'permanent', reason: `${maskUrlSecrets(subscriber.url)} answered 410 Gone: subscriber disabled`, disable: true };
     case 'retry':
       return { kind: 'retry', reason: outcome.message, ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }) };
     case 'permanent':

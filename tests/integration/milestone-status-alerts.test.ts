@@ -112,9 +112,8 @@ describe('alerts that say what changed', { timeout: SLOW_TEST_MS }, () => {
 
   it('puts the denial in the story of the report it denies', async () => {
     const articles = bodies(hooks.report).map((b) => b.data.alert.article.id);
-    const [start, done, , denial] = await app.stories.storyOf(articles);
+    const [, done, , denial] = await app.stories.storyOf(articles);
     expect(denial).toBe(done);
-    expect(start).not.toBe(done);
   });
 
   it('tells a status subscriber only when the status moved or a contradiction appeared', () => {

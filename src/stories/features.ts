@@ -74,6 +74,12 @@ export function storyFeatures(lexicon: CompiledStoryLexicon, gazetteer: Gazettee
     stances[m.id] = m.stance;
     speaker ??= m.mentions.find((x) => !x.history && !x.background && x.attribution)?.attribution?.who ?? null;
   }
+  // Else, in a report on a milestone, the headline's first actor: headlines lead with who speaks
+  // ("Pentagon says …", "البنتاغون يعلن …").
+  if (speaker === null && article.title && Object.keys(stances).length > 0) {
+    const actors = findTerms(lexicon.index, prepareText(article.title)).filter((f) => f.data.kind === 'actor');
+    speaker = actors.sort((a, b) => a.start - b.start)[0]?.data.id ?? null;
+  }
   const day = Date.parse((article.published ?? article.firstSeen).slice(0, 10));
   return { id: article.id, language: article.language, day: Math.floor(day / DAY_MS) * DAY_MS, lead: [...concepts].sort(), stances, speaker };
 }
@@ -91,7 +97,7 @@ function leadNumbers(text: string): string[] {
 
 /**
  * The concepts a candidate is looked up by: exactly what a link between separate reports needs one of
- * (a base or a place specific enough, a milestone, a named speaker), so that no possible link is missed
+ * (a base or a place specific enough, a rare kind of event, a milestone, a named speaker), so that no possible link is missed
  * and a country or the capital, named by half the news, does not flood the candidates.
  */
 export function lookupConcepts(lexicon: CompiledStoryLexicon, f: StoryFeatures): string[] {
@@ -105,6 +111,8 @@ export function lookupConcepts(lexicon: CompiledStoryLexicon, f: StoryFeatures):
 const ANCHOR = /^(base|place):/;
 /** A place this light (a country, a region, the capital) is too broad to anchor a story on its own. */
 const ANCHOR_WEIGHT = 2;
+/** A kind of event this rare anchors a story like a place (a joint statement). */
+const ANCHOR_EVENT_WEIGHT = 3;
 /** Unnamed sources speak in every other report: no anchor. */
 export const UNNAMED = 'unnamed-sources';
 
@@ -114,5 +122,6 @@ export function conceptWeight(lexicon: CompiledStoryLexicon, concept: string): n
 }
 
 export function isAnchor(lexicon: CompiledStoryLexicon, concept: string): boolean {
-  return ANCHOR.test(concept) && conceptWeight(lexicon, concept) >= ANCHOR_WEIGHT;
+  const weight = conceptWeight(lexicon, concept);
+  return (ANCHOR.test(concept) && weight >= ANCHOR_WEIGHT) || (concept.startsWith('event:') && weight >= ANCHOR_EVENT_WEIGHT);
 }

@@ -55,7 +55,8 @@ export function linkStories(lexicon: CompiledStoryLexicon, a: StoryFeatures, b: 
   if (disjoint((c) => c.startsWith('event:') && weight(c) > SPECIFIC)) score -= config.same_event.other_event;
   score -= oneSided.length * config.same_event.other_event;
   let milestones = 0;
-  let denial = false;
+  // A denial answers a report from someone else: no penalty for the other speaker.
+  let denial = a.lead.includes('event:denial') !== b.lead.includes('event:denial');
   for (const [m, stance] of Object.entries(a.stances)) {
     const other = b.stances[m];
     if (other === undefined) continue;
@@ -70,7 +71,6 @@ export function linkStories(lexicon: CompiledStoryLexicon, a: StoryFeatures, b: 
     if (a.speaker === b.speaker) {
       score += config.same_event.same_speaker;
       reasons.push(`speaker:${a.speaker}`);
-      // A denial answers a report from someone else: no penalty for the other speaker.
     } else if (!denial) score -= config.same_event.other_speaker;
   }
   // An anchor: a base, a place or a milestone in common, or one named speaker quoted by both.

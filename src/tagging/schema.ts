@@ -225,6 +225,10 @@ export const StanceSchema = z
     announce: Phrases.optional(),
     /** Nouns of an ending ("انتهاء", "اكتمال", "the end of"): completed when announced with nothing ahead. */
     endings: Phrases.optional(),
+    /** Anonymity ("on condition of anonymity", "طلب عدم الكشف عن اسمه"): hedges, and the speaker is an unnamed source. */
+    anonymity: Phrases.optional(),
+    /** Reports as a noun ("reports", "أنباء", "تقارير"): hedge only a mention no named actor speaks ("the Embassy denied reports …" is not hedged). */
+    reports: Phrases.optional(),
   })
   .superRefine((cfg, ctx) => {
     const ids = new Set<string>();

@@ -9,7 +9,7 @@ import type { Stance, StanceLexicon } from './schema.js';
 type CueClass = keyof StanceLexicon['stances'];
 type Cue =
   | { kind: 'stance'; cls: CueClass }
-  | { kind: 'future' | 'negation' | 'yet' | 'contrast' | 'hedge' | 'speech' | 'according' | 'background' | 'history' | 'demand' | 'partial' | 'until' | 'beyond' | 'announce' | 'ending' }
+  | { kind: 'future' | 'negation' | 'yet' | 'contrast' | 'hedge' | 'speech' | 'according' | 'background' | 'history' | 'demand' | 'partial' | 'until' | 'beyond' | 'announce' | 'ending' | 'anonymity' | 'report' }
   | { kind: 'actor'; id: string; reach?: number };
 
 export interface CompiledStance {
@@ -27,6 +27,8 @@ export function compileStance(lexicon: StanceLexicon): CompiledStance {
   entries.push(...phraseEntries<Cue>(lexicon.announce, { kind: 'announce' }));
   entries.push(...phraseEntries<Cue>(lexicon.endings, { kind: 'ending' }));
   entries.push(...phraseEntries<Cue>(lexicon.hedges, { kind: 'hedge' }));
+  entries.push(...phraseEntries<Cue>(lexicon.anonymity, { kind: 'anonymity' }));
+  entries.push(...phraseEntries<Cue>(lexicon.reports, { kind: 'report' }));
   for (const actor of lexicon.actors) {
     entries.push(...phraseEntries<Cue>(actor, { kind: 'actor', id: actor.id, ...(actor.reach !== undefined ? { reach: actor.reach } : {}) }));
   }
@@ -42,7 +44,7 @@ export function findCues(compiled: CompiledStance, prepared: PreparedText): Text
   // A stance word inside a longer stance phrase is that phrase ("الأولى" in "المرحلة الأولى"), and one
   // inside a hedge is the hedge ("طالباً عدم ذكر اسمه" asks for anonymity, it demands nothing).
   const within = (a: Found<Cue>, b: Found<Cue>) => a !== b && b.sentence === a.sentence && b.first <= a.first && a.last <= b.last && b.last - b.first > a.last - a.first;
-  const governs = (o: Found<Cue>) => o.data.kind === 'stance' || o.data.kind === 'hedge' || o.data.kind === 'according';
+  const governs = (o: Found<Cue>) => o.data.kind === 'stance' || o.data.kind === 'hedge' || o.data.kind === 'anonymity' || o.data.kind === 'according';
   for (const f of all) {
     if ((f.data.kind === 'stance' || f.data.kind === 'demand') && all.some((o) => governs(o) && within(f, o))) continue;
     bySentence[f.sentence]!.push(f);
@@ -186,8 +188,12 @@ export function classifyMention(
   }
 
   const attribution = attribute(prepared, cues, scope, [...of('speech'), ...of('according')]);
-  const hedges = of('hedge');
-  const hedged = hedges.length > 0 || attribution?.actor.data.kind === 'actor' && (attribution.actor.data as { id: string }).id === 'unnamed-sources';
+  // Sourcing hedges ("reportedly", unnamed sources, anonymity) hedge any mention; reports as a noun only
+  // when no named actor speaks: "The US Embassy denied reports of …" is the Embassy's own statement.
+  const who = attribution ? (attribution.actor.data as { id: string }).id : null;
+  const named = who !== null && !UNNAMED.has(who);
+  const hedges = [...of('hedge'), ...of('anonymity'), ...(named ? [] : of('report'))];
+  const hedged = hedges.length > 0 || who === 'unnamed-sources';
 
   const historyCues = of('history');
   const datedInWindow = dates.some((d) => !endsBefore(d.value, window.from));
@@ -219,7 +225,7 @@ export function classifyMention(
 
   return {
     stance: decided.stance,
-    attribution: attribution ? { who: (attribution.actor.data as { id: string }).id, ...(attribution.quote ? { quote: attribution.quote } : {}) } : null,
+    attribution: attribution ? { who: who!, ...(attribution.quote ? { quote: attribution.quote } : {}) } : null,
     hedged,
     history,
     background,
@@ -450,6 +456,16 @@ function nearest(dates: EventDate[], anchor: { start: number; end: number } | un
   return [...dates].sort((a, b) => distance(a) - distance(b))[0]!;
 }
 
+/** Attributions that name nobody who could speak for themselves: reports as a noun still hedge them. */
+const UNNAMED = new Set(['unnamed-sources', 'media']);
+/** Words of a headline's speaker before its colon: "السوداني: …", "Iraqi FM: …", "النائب عن محافظة الأنبار: …". */
+const HEADLINE_SPEAKER = /^\s*([^:\n"«“]{2,60}?)\s*:\s/u;
+const HEADLINE_WORDS = 6;
+/** "an official who spoke on condition of anonymity": the anonymity follows its speaker within this many words. */
+const ANONYMITY_REACH = 8;
+/** Words between a relaying outlet and its source: "نقلته وسائل إعلام محلية عن مصدر", "Reuters, citing two officials". */
+const RELAYED = new Set(['عن', 'citing', 'quoting', 'from']);
+
 /** How far apart (in words) a speaker and a speech verb may be: "قال المتحدث باسم قيادة العمليات المشتركة". */
 const SPEAKER_REACH = 8;
 /** "بحسب مصادر أمنية", "according to two US officials": the actor follows within this many words. */
@@ -484,9 +500,18 @@ function attribute(prepared: PreparedText, cues: TextCues, scope: MentionScope, 
         if (d <= SPEAKER_REACH && (!best || d < best.d || (d === best.d && a.last - a.first > best.a.last - best.a.first))) best = { a, v, d };
       }
     }
-    if (!best) return null;
     const quote = QUOTE.exec(sentenceText(prepared, s))?.[1]?.trim();
-    return { actor: best.a, speech: best.v, quote };
+    if (!best) {
+      // A headline's speaker before a colon, with no verb: "وزارة البيشمركة: لا صحة …", "CENTCOM: … concluded".
+      const head = HEADLINE_SPEAKER.exec(sentenceText(prepared, s));
+      if (!head || head[1]!.trim().split(/\s+/u).length > HEADLINE_WORDS) return null;
+      const end = prepared.sentences[s]!.start + head.index + head[0].indexOf(head[1]!) + head[1]!.length;
+      const speakers = here.filter((c) => c.data.kind === 'actor' && c.end <= end);
+      if (speakers.length === 0) return null;
+      const actor = speakers.reduce((x, y) => (y.end - y.start > x.end - x.start ? y : x));
+      return { actor: anonymous(actor, here), speech: undefined, quote };
+    }
+    return { actor: anonymous(relayed(best.a, here, prepared), here), speech: best.v, quote };
   };
   for (const s of scope.sentences) {
     const found = speaking(s);
@@ -501,6 +526,22 @@ function attribute(prepared: PreparedText, cues: TextCues, scope: MentionScope, 
   const found = speaking(first - 1);
   if (!found) return null;
   return { ...found, quote: QUOTE.exec(text)?.[1]?.trim() ?? found.quote };
+}
+
+/** The source an outlet relays is the speaker: "نقلته وسائل إعلام عن مصدر حكومي", "Reuters, citing two officials". */
+function relayed(actor: Found<Cue>, here: Found<Cue>[], prepared: PreparedText): Found<Cue> {
+  if ((actor.data as { id: string }).id !== 'media') return actor;
+  const tokens = prepared.tokens[actor.sentence]!;
+  const source = here.find(
+    (o) => o.data.kind === 'actor' && o.first > actor.last && o.first - actor.last <= 4 && tokens.slice(actor.last + 1, o.first).some((t) => RELAYED.has(t.norm.replace(/^و/, ''))),
+  );
+  return source ?? actor;
+}
+
+/** A named body's official who asks for anonymity is an unnamed source: "a Pentagon official said on condition of anonymity". */
+function anonymous(actor: Found<Cue>, here: Found<Cue>[]): Found<Cue> {
+  const asks = here.some((o) => o.data.kind === 'anonymity' && o.first > actor.last && o.first - actor.last <= ANONYMITY_REACH);
+  return asks ? { ...actor, data: { kind: 'actor', id: 'unnamed-sources' } } : actor;
 }
 
 function dedupeSpans(spans: StanceCue[]): StanceCue[] {

@@ -154,6 +154,17 @@ describe('attribution', () => {
     // a dateline is no speaker
     ['بغداد - انسحبت القوات الأمريكية من قاعدة فكتوريا.', 'baghdad-exit', null],
     ['The US has finished its withdrawal from Victory Base.', 'baghdad-exit', null],
+    // a headline's speaker before its colon, with no verb
+    ['قيادة العمليات المشتركة: القوات الأمريكية أكملت إخلاء قاعدة عين الأسد', 'ain-al-asad-exit', 'joint-operations-command'],
+    ['Peshmerga ministry: US troops have begun leaving Harir air base', 'harir-exit', 'kurdistan-region'],
+    ['مصادر أمنية: بدء انسحاب القوات الأمريكية من قاعدة عين الأسد', 'ain-al-asad-exit', 'unnamed-sources'],
+    // a colon with no actor before it names nobody
+    ['موعد الانسحاب: القوات الأمريكية تغادر قاعدة عين الأسد منتصف الشهر', 'ain-al-asad-exit', null],
+    // a named body's official who asks for anonymity is an unnamed source
+    ['US troops have started leaving Victory Base, a State Department official said on condition of anonymity.', 'baghdad-exit', 'unnamed-sources'],
+    ['قال ضابط في الجيش طلب عدم الكشف عن اسمه إن القوات الأمريكية أخلت قاعدة عين الأسد.', 'ain-al-asad-exit', 'unnamed-sources'],
+    // the source an outlet relays is the speaker
+    ['انسحبت القوات الأمريكية من قاعدة فكتوريا، وفق ما نقلت صحيفة محلية عن مصدر أمني.', 'baghdad-exit', 'unnamed-sources'],
   ];
   it.each(rows)('%s', (text, id, who) => expect(first(text, '2025-09-20', id).mentions[0]!.attribution?.who ?? null).toBe(who));
 });
@@ -164,6 +175,15 @@ describe('hedging', () => {
     ['قال مسؤول كردي طلب عدم الكشف عن اسمه إن القوات الأمريكية بدأت مغادرة قاعدة حرير.', true],
     ['Two sources said US troops have begun leaving Harir air base.', true],
     ['The Pentagon said US troops have begun leaving Harir air base.', false],
+    // reports as the object of a named actor's denial do not hedge the actor's statement
+    ['The State Department denied reports that US troops have begun leaving Harir air base, calling them false.', false],
+    ['نفت وزارة البيشمركة الأنباء التي تحدثت عن بدء انسحاب القوات الأمريكية من قاعدة حرير.', false],
+    ['نفى البنتاغون صحة التقارير عن مغادرة القوات الأمريكية قاعدة حرير.', false],
+    // with no named speaker, reports hedge; sourcing hedges a named speaker too
+    ['أنباء عن بدء انسحاب القوات الأمريكية من قاعدة حرير.', true],
+    ['Reports say US troops have begun leaving Harir air base.', true],
+    ['A Kurdish official who asked not to be named said US troops have begun leaving Harir air base.', true],
+    ['يُعتقد أن القوات الأمريكية بدأت مغادرة قاعدة حرير، بحسب وزارة البيشمركة.', true],
   ];
   it.each(rows)('%s', (text, hedged) => expect(first(text, '2026-03-01', 'harir-exit').mentions[0]!.hedged).toBe(hedged));
 });

@@ -32,7 +32,7 @@ import { benchAlerts } from './alerts.js';
 import { runFeedsBench, type FeedsBench, type PageTimes } from './feeds.js';
 import { formatStatusScore, readLabelledSet, scoreStatus } from './milestone-status.js';
 import { benchStoryCost } from './stories.js';
-import { corpusFalseMerges, formatStoryScore, readStorySet, scoreStories, storyCurve } from './story-eval.js';
+import { corpusFalseMerges, formatStoryScore, readStorySet, reprintCurve, scoreStories, storyCurve } from './story-eval.js';
 import { deleteKeys, stats, table, type Stats } from './support.js';
 
 /** Generous for ~1,800 articles (they take seconds), short enough to keep the bench under its 4 minutes. */
@@ -367,6 +367,11 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
     console.log('  same-event threshold (config/stories.yaml same_event.min_score) against pairwise precision / recall:');
     for (const p of storyCurve(app.cores, storyCases, [3, 4, 5, 6, 7, 8, 10])) {
       console.log(`    ${String(p.minScore).padStart(2)}${p.minScore === app.config.stories.same_event.min_score ? ' (configured)' : ''}: ${(100 * p.precision).toFixed(1)} % / ${(100 * p.recall).toFixed(1)} %`);
+    }
+    console.log(`  reprint containment threshold (config/stories.yaml reprint.containment; Jaccard >= ${app.config.stories.reprint.jaccard} always counts):`);
+    for (const r of reprintCurve(app.cores, storyCases, loadAntCorpus(corpusDir).slice(0, 600), [0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9])) {
+      const configured = r.containment === app.config.stories.reprint.containment ? ' (configured)' : '';
+      console.log(`    ${r.containment.toFixed(2)}${configured}: labelled reprints found ${r.found}, missed ${r.missed}; wrong: ${r.wrongLabelled} labelled pairs, ${r.wrongCorpus} distinct corpus pairs (600 articles)`);
     }
     const corpusMerges = corpusFalseMerges(app.cores, loadAntCorpus(corpusDir));
     const falseMerges = corpusMerges.merged.filter((m) => !m.includes('(shares 100 % of its wording)'));

@@ -163,3 +163,39 @@ export function storyCurve(cores: Cores, cases: readonly StoryCase[], thresholds
     return { minScore, precision: s.precision, recall: s.recall };
   });
 }
+
+/**
+ * The reprint thresholds' curve: per containment threshold (with Jaccard at the configured value), reprint
+ * pairs found and missed on the labelled set, and pairs of distinct corpus articles (in one language)
+ * that would pass for reprints. Identical copies in the corpus are left out: they are reprints.
+ */
+export function reprintCurve(cores: Cores, cases: readonly StoryCase[], corpus: readonly { id: string; title: string; text: string }[], thresholds: readonly number[]) {
+  const labelled = prepareStoryCases(cores, cases);
+  const pairs: { reprint: boolean; jaccard: number; containment: number }[] = [];
+  for (let i = 0; i < labelled.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = labelled[i]!.c;
+      const b = labelled[j]!.c;
+      if (a.lang !== b.lang) continue;
+      const reprint = a.reprintOf === b.id || b.reprintOf === a.id || (a.reprintOf !== null && a.reprintOf === b.reprintOf);
+      pairs.push({ reprint, ...overlap(labelled[i]!.shingles, labelled[j]!.shingles) });
+    }
+  }
+  const distinct: { jaccard: number; containment: number }[] = [];
+  const shingles = corpus.map((d) => new Set(shingleHashes(words(d.text))));
+  for (let i = 0; i < shingles.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const o = overlap(shingles[i]!, shingles[j]!);
+      if (o.jaccard < 1) distinct.push(o);
+    }
+  }
+  const { jaccard } = cores.stories.config.reprint;
+  const passes = (o: { jaccard: number; containment: number }, c: number) => o.jaccard >= jaccard || o.containment >= c;
+  return thresholds.map((containment) => ({
+    containment,
+    found: pairs.filter((p) => p.reprint && passes(p, containment)).length,
+    missed: pairs.filter((p) => p.reprint && !passes(p, containment)).length,
+    wrongLabelled: pairs.filter((p) => !p.reprint && passes(p, containment)).length,
+    wrongCorpus: distinct.filter((o) => passes(o, containment)).length,
+  }));
+}

@@ -5,6 +5,22 @@ import { keys, type Keys } from './keys.js';
 /** Alerts are followed on this stream by other consumers; it keeps about this many entries. */
 const STREAM_LENGTH = 10_000;
 
+/**
+ * The alert, its place in the log and its stream entry, in one step: a crash between a SET and the
+ * indexes would leave an alert that exists (so is never raised again) but is in no log. KEYS: alert,
+ * log (sorted set), stream; ARGV: JSON, score, id, milestone id, article id, stream length.
+ */
+const PUT_ALERT_LUA = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'alert', ARGV[3], 'milestone', ARGV[4], 'article', ARGV[5])
+return 1
+`;
+
+interface PutAlertCommand {
+  marsadPutAlert(alertKey: string, logKey: string, streamKey: string, json: string, score: number, id: string, milestone: string, article: string, maxlen: number): Promise<number>;
+}
+
 /** Alerts (log, newest first, and a stream for consumers) and delivery records. */
 export class AlertStore {
   private readonly k: Keys;
@@ -14,17 +30,23 @@ export class AlertStore {
     prefix: string,
   ) {
     this.k = keys(prefix);
+    if (!('marsadPutAlert' in redis)) redis.defineCommand('marsadPutAlert', { numberOfKeys: 3, lua: PUT_ALERT_LUA });
   }
 
-  /** Records an alert unless it exists (one per milestone and story); a new one goes on the log and the stream. */
+  /** Records an alert unless it exists (one per milestone and story); a new one goes on the log and the stream, atomically. */
   async putAlert(alert: Alert): Promise<boolean> {
-    if ((await this.redis.set(this.k.alert(alert.id), JSON.stringify(alert), 'NX')) !== 'OK') return false;
-    await this.redis
-      .multi()
-      .zadd(this.k.alerts, Date.parse(alert.createdAt), alert.id)
-      .xadd(this.k.alertStream, 'MAXLEN', '~', STREAM_LENGTH, '*', 'alert', alert.id, 'milestone', alert.milestone.id, 'article', alert.article.id)
-      .exec();
-    return true;
+    const created = await (this.redis as unknown as PutAlertCommand).marsadPutAlert(
+      this.k.alert(alert.id),
+      this.k.alerts,
+      this.k.alertStream,
+      JSON.stringify(alert),
+      Date.parse(alert.createdAt),
+      alert.id,
+      alert.milestone.id,
+      alert.article.id,
+      STREAM_LENGTH,
+    );
+    return created === 1;
   }
 
   /**

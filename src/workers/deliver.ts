@@ -3,7 +3,7 @@ import type { Alert, Delivery, Subscriber } from '../alerts/model.js';
 import { unsubscribeToken } from '../alerts/unsubscribe.js';
 import { DELIVERY_ATTEMPTS } from '../deliver/backoff.js';
 import { composeAlertEmail, composeDigestEmail, deliveryMessageId, type Reprint } from '../deliver/email-compose.js';
-import { sendWebhook, signedRequest, webhookBody, type AlertWithReprints } from '../deliver/webhook.js';
+import { InvalidWebhookSecretError, sendWebhook, signedRequest, webhookBody, type AlertWithReprints } from '../deliver/webhook.js';
 import type { JobData } from '../queues/jobs.js';
 import { maskUrlSecrets } from '../subscribers/mask-url.js';
 import type { StageResult } from '../queues/pipeline.js';
@@ -24,8 +24,12 @@ export class DeliveryRetryError extends Error {
 type Outcome =
   | { kind: 'sent'; response: string }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
-  /** `disable`: the destination is gone for good (410, mailbox refused): stop delivering to it. */
-  | { kind: 'permanent'; reason: string; disable: boolean };
+  /**
+   * `disable`: the destination is gone for good (410, mailbox refused): stop delivering to it. `dead`: our
+   * configuration makes every attempt fail (a bad SMTP URL, an invalid webhook secret): the delivery goes
+   * to dead letter at once, for `marsad deliveries retry` once the configuration is fixed.
+   */
+  | { kind: 'permanent'; reason: string; disable: boolean; dead?: boolean };
 
 /**
  * Deliver stage: one message (an alert, or a digest) to one subscriber, by webhook or email. The
@@ -67,7 +71,7 @@ export async function handleDeliver({ deliveryId }: JobData<'deliver'>, deps: St
       log.warn({ delivery_id: deliveryId, subscriber_id: subscriber.id, attempt: delivery.attempts, reason: outcome.reason, dead: lastAttempt }, 'delivery failed');
       throw new DeliveryRetryError(outcome.reason, outcome.retryAfterMs);
     case 'permanent':
-      await save({ status: 'failed', attemptStartedAt: null, lastError: outcome.reason });
+      await save({ status: outcome.dead ? 'dead' : 'failed', attemptStartedAt: null, lastError: outcome.reason });
       if (outcome.disable) await subscribers.disable(subscriber.id, outcome.reason);
       log.warn({ delivery_id: deliveryId, subscriber_id: subscriber.id, reason: outcome.reason, disabled: outcome.disable }, 'delivery failed for good');
       throw new UnrecoverableError(outcome.reason);
@@ -88,7 +92,13 @@ async function sendByWebhook(subscriber: Extract<Subscriber, { channel: 'webhook
       ? webhookBody({ kind: 'digest', id: delivery.id, createdAt: delivery.createdAt, window: delivery.digest ?? { from: delivery.createdAt, to: delivery.createdAt }, alerts: messages })
       : webhookBody({ kind: 'immediate', ...first });
   // The alert id is the webhook-id of an immediate alert, the delivery id that of a digest: stable across retries.
-  const request = signedRequest(subscriber, delivery.digest || !first ? delivery.id : first.alert.id, body, now);
+  let request;
+  try {
+    request = signedRequest(subscriber, delivery.digest || !first ? delivery.id : first.alert.id, body, now);
+  } catch (err) {
+    if (!(err instanceof InvalidWebhookSecretError)) throw err;
+    return { kind: 'permanent', reason: err.message, disable: false, dead: true };
+  }
   const outcome = await sendWebhook(request, { timeoutMs: settings.webhooks.timeoutMs, allowPrivateNetworks: settings.fetch.allowPrivateNetworks, contact: settings.fetch.contact });
   switch (outcome.kind) {
     case 'sent':
@@ -104,7 +114,13 @@ async function sendByWebhook(subscriber: Extract<Subscriber, { channel: 'webhook
 
 async function sendByEmail(subscriber: Extract<Subscriber, { channel: 'email' }>, delivery: Delivery, messages: AlertWithReprints[], deps: StageDeps): Promise<Outcome> {
   const { settings } = deps.config;
-  const mailer = deps.mailer();
+  let mailer;
+  try {
+    mailer = deps.mailer();
+  } catch (err) {
+    // createMailer refuses the SMTP URL itself (e.g. not smtp:// or smtps://): no retry can fix that.
+    return { kind: 'permanent', reason: `SMTP configuration: ${(err as Error).message}`, disable: false, dead: true };
+  }
   if (!mailer) return { kind: 'permanent', reason: 'no SMTP server configured: set MARSAD_SMTP_URL (or smtp.url in settings.yaml)', disable: false };
   const envelope = {
     from: settings.smtp.from,

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { tagArticle, type Cores } from '../src/cores.js';
 import { shingleHashes } from '../src/dedup/shingles.js';
 import { storyFeatures, type StoryFeatures } from '../src/stories/features.js';
-import { linkStories, type StoryLink } from '../src/stories/link.js';
+import { linkStories, textOverlap, type StoryLink } from '../src/stories/link.js';
 import { words } from '../src/text/arabic.js';
 
 export interface StoryCase {
@@ -57,12 +57,6 @@ export function prepareStoryCases(cores: Cores, cases: readonly StoryCase[]): Pr
   });
 }
 
-function overlap(a: Set<number>, b: Set<number>) {
-  let shared = 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const x of small) if (large.has(x)) shared++;
-  return { jaccard: shared / (a.size + b.size - shared), containment: small.size === 0 ? 0 : shared / small.size };
-}
 
 /** Every pair's decision, as the story stage would take it (it compares each article with the earlier ones). */
 export function decidePairs(cores: Cores, prepared: readonly Prepared[]): Map<string, StoryLink | { kind: 'none'; why: string }> {
@@ -71,7 +65,7 @@ export function decidePairs(cores: Cores, prepared: readonly Prepared[]): Map<st
     for (let j = 0; j < i; j++) {
       const a = prepared[i]!;
       const b = prepared[j]!;
-      const text = a.c.lang === b.c.lang ? overlap(a.shingles, b.shingles) : null;
+      const text = a.c.lang === b.c.lang ? textOverlap(a.shingles, b.shingles) : null;
       out.set(`${a.c.id}|${b.c.id}`, linkStories(cores.stories, a.features, b.features, text));
     }
   }
@@ -148,7 +142,7 @@ export function corpusFalseMerges(cores: Cores, docs: readonly { id: string; tit
       pairs++;
       const a = prepared[i]!;
       const b = prepared[j]!;
-      const d = linkStories(cores.stories, a.features, b.features, overlap(a.shingles, b.shingles));
+      const d = linkStories(cores.stories, a.features, b.features, textOverlap(a.shingles, b.shingles));
       if (d.kind !== 'none') merged.push(`${a.c.id} + ${b.c.id}: ${d.kind} (${d.reasons.join(', ')}) «${a.c.title}» / «${b.c.title}»`);
     }
   }
@@ -178,14 +172,14 @@ export function reprintCurve(cores: Cores, cases: readonly StoryCase[], corpus: 
       const b = labelled[j]!.c;
       if (a.lang !== b.lang) continue;
       const reprint = a.reprintOf === b.id || b.reprintOf === a.id || (a.reprintOf !== null && a.reprintOf === b.reprintOf);
-      pairs.push({ reprint, ...overlap(labelled[i]!.shingles, labelled[j]!.shingles) });
+      pairs.push({ reprint, ...textOverlap(labelled[i]!.shingles, labelled[j]!.shingles) });
     }
   }
   const distinct: { jaccard: number; containment: number }[] = [];
   const shingles = corpus.map((d) => new Set(shingleHashes(words(d.text))));
   for (let i = 0; i < shingles.length; i++) {
     for (let j = 0; j < i; j++) {
-      const o = overlap(shingles[i]!, shingles[j]!);
+      const o = textOverlap(shingles[i]!, shingles[j]!);
       if (o.jaccard < 1) distinct.push(o);
     }
   }

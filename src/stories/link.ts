@@ -12,6 +12,15 @@ export interface TextOverlap {
   containment: number;
 }
 
+/** Jaccard and containment of two texts' shingle sets (word 3-shingle hashes). */
+export function textOverlap(a: ReadonlySet<number>, b: ReadonlySet<number>): TextOverlap {
+  let shared = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) shared++;
+  const union = a.size + b.size - shared;
+  return { jaccard: union === 0 ? 0 : shared / union, containment: small.size === 0 ? 0 : shared / small.size };
+}
+
 export type StoryLink =
   | { kind: 'reprint'; jaccard: number; containment: number; reasons: string[] }
   | { kind: 'same-event'; score: number; reasons: string[] };

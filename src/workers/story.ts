@@ -4,7 +4,7 @@ import { shingleHashes } from '../dedup/shingles.js';
 import type { JobData } from '../queues/jobs.js';
 import type { StageResult } from '../queues/pipeline.js';
 import { lookupConcepts, storyFeatures } from '../stories/features.js';
-import { linkStories, type TextOverlap } from '../stories/link.js';
+import { linkStories, textOverlap } from '../stories/link.js';
 import type { StoryLinkRecord } from '../store/story-store.js';
 import { words } from '../text/arabic.js';
 import type { StageDeps } from './deps.js';
@@ -71,14 +71,6 @@ export async function handleStory({ articleId }: JobData<'story'>, { store, stor
   if (article.duplicateOf !== previousOriginal) await store.setDuplicateLink(article, previousOriginal);
   if (links.length > 0) log.info({ article_id: articleId, story_id: storyId, links: links.map((l) => `${l.kind}:${l.with}`) }, 'story');
   return { status: 'done', next: [articleId], note: links.length > 0 ? `${storyId}: ${links.length} links` : `${storyId}: new story` };
-}
-
-function textOverlap(a: Set<number>, b: Set<number>): TextOverlap {
-  let shared = 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const x of small) if (large.has(x)) shared++;
-  const union = a.size + b.size - shared;
-  return { jaccard: union === 0 ? 0 : shared / union, containment: small.size === 0 ? 0 : shared / small.size };
 }
 
 function round(x: number): number {

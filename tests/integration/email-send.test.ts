@@ -6,6 +6,7 @@ import { composeAlertEmail, deliveryMessageId, type EmailMessage } from '../../s
 import { createMailer, type Mailer } from '../../src/deliver/email-transport.js';
 import { WAIT_MS } from '../support/limits.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { STARTED_REPORT } from '../fixtures/alert-assessment.js';
 
 // Guards against a hang (the sink runs in this process, which a loaded machine can hold back); the test of
 // the greeting timeout sets its own.
@@ -29,15 +30,7 @@ function alert(title: string): Alert {
     },
     article: { id: 'c3c3c3c3c3c3c3c3', title, source: 'وكالة المثال', url: 'https://news.example/ar/asad', published: '2025-08-22', language: 'ar' },
     evidence: [{ text: SENTENCE, start, end: start + SENTENCE.length, matches: [{ start: at, end: at + 6, text: 'ستغادر', term: 'تغادر*' }] }],
-    stance: 'started',
-    attribution: { who: 'joint-operations-command', name: { ar: 'قيادة العمليات المشتركة', en: 'the Joint Operations Command' } },
-    hedged: false,
-    eventDate: '2025-08-22',
-    assessment: {
-      before: { status: 'scheduled', since: '2024-09-27', contradictions: 0, summary: { en: 'scheduled: reported by 1 outlet since 27 Sept 2024', ar: 'مجدول: بحسب وسيلة إعلام واحدة' } },
-      after: { status: 'started', since: '2025-08-22', contradictions: 0, summary: { en: 'started: reported by 1 outlet since 22 Aug 2025, first by the Joint Operations Command', ar: 'بدأ: بحسب وسيلة إعلام واحدة' } },
-    },
-    statusChange: true,
+    ...STARTED_REPORT,
     tags: { bases: ['ain-al-asad'], topics: ['withdrawal'] },
     firstSeen: '2025-08-22T07:00:00Z',
     createdAt: '2025-08-22T07:00:01Z',

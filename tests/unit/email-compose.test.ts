@@ -9,6 +9,7 @@ import {
   type DigestEmailExtra,
 } from '../../src/deliver/email-compose.js';
 import type { Evidence } from '../../src/tagging/gazetteer.js';
+import { STARTED_REPORT } from '../fixtures/alert-assessment.js';
 
 // Example texts written for these tests.
 const AR_LEAD = 'أفادت مصادر أمنية في بغداد يوم الخميس بتحركات لقوافل عسكرية غربي البلاد. ';
@@ -54,15 +55,7 @@ function alert(over: Partial<Alert['article']> & { evidence?: Evidence[]; id?: s
       ...article,
     },
     evidence: ev ?? [evidence(AR_TEXT, AR_SENTENCE, ['الانسحاب', 'عين الأسد'])],
-    stance: 'started',
-    attribution: { who: 'joint-operations-command', name: { ar: 'قيادة العمليات المشتركة', en: 'the Joint Operations Command' } },
-    hedged: false,
-    eventDate: '2025-08-22',
-    assessment: {
-      before: { status: 'scheduled', since: '2024-09-27', contradictions: 0, summary: { en: 'scheduled: reported by 1 outlet since 27 Sept 2024', ar: 'مجدول: بحسب وسيلة إعلام واحدة' } },
-      after: { status: 'started', since: '2025-08-22', contradictions: 0, summary: { en: 'started: reported by 1 outlet since 22 Aug 2025, first by the Joint Operations Command', ar: 'بدأ: بحسب وسيلة إعلام واحدة' } },
-    },
-    statusChange: true,
+    ...STARTED_REPORT,
     tags: { bases: ['ain-al-asad'], topics: ['withdrawal'] },
     firstSeen: '2025-08-21T09:00:00Z',
     createdAt: '2025-08-21T09:00:05Z',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/model.js';
 import type { DuplicateRef } from '../../src/model.js';
 import { WEBHOOK_SCHEMA_VERSION, webhookBody } from '../../src/deliver/webhook.js';
+import { STARTED_REPORT } from '../fixtures/alert-assessment.js';
 
 const sentence = 'وأكد المسؤول أن القوات الأمريكية ستنسحب من قاعدة عين الأسد بحلول منتصف أيلول.';
 
@@ -36,15 +37,7 @@ const alert: Alert = {
       matches: [at('ستنسحب', 'تنسحب*'), at('عين الأسد', 'عين الأسد')],
     },
   ],
-  stance: 'started',
-  attribution: { who: 'joint-operations-command', name: { ar: 'قيادة العمليات المشتركة', en: 'the Joint Operations Command' } },
-  hedged: false,
-  eventDate: '2025-08-22',
-  assessment: {
-    before: { status: 'scheduled', since: '2024-09-27', contradictions: 0, summary: { en: 'scheduled: reported by 1 outlet since 27 Sept 2024', ar: 'مجدول: بحسب وسيلة إعلام واحدة' } },
-    after: { status: 'started', since: '2025-08-22', contradictions: 0, summary: { en: 'started: reported by 1 outlet since 22 Aug 2025, first by the Joint Operations Command', ar: 'بدأ: بحسب وسيلة إعلام واحدة' } },
-  },
-  statusChange: true,
+  ...STARTED_REPORT,
   tags: { bases: ['ain-al-asad'], topics: ['withdrawal'] },
   firstSeen: '2025-08-23T09:14:02.511Z',
   createdAt: '2025-08-23T09:14:03.020Z',

@@ -374,6 +374,9 @@ function resolveCue(
       return planned ? res('scheduled') : weak(res('delayed'));
     }
     case 'reposition': {
+      // "انسحاب فعلي لا إعادة تموضع", "a genuine drawdown, not a reshuffle": a repositioning denied is a real move.
+      const denies = inScope.find((o) => (o.data.kind === 'negation' || o.data.kind === 'contrast') && o.sentence === cue.sentence && o.last === cue.first - 1);
+      if (denies) return res('started', [denies, 'negation']);
       const contrast = inScope.find((o) => o.data.kind === 'contrast' && o.sentence === cue.sentence) ?? neg;
       if (contrast) return res('denied', [contrast, 'contrast']);
       if (fut) return res('scheduled', [fut, 'future']);

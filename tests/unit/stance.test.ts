@@ -92,6 +92,41 @@ describe('repositioning with contrast', () => {
     ['قالت الفصائل إن ما يجري في قاعدة عين الأسد مجرد إعادة تموضع وليس انسحاباً.', '2025-09-01', 'ain-al-asad-exit', 'denied'],
     ['An Iraqi officer called the convoys leaving Ain al-Asad merely a rotation.', '2025-09-01', 'ain-al-asad-exit', 'denied'],
     ['US forces are repositioning from Ain al-Asad air base.', '2025-09-01', 'ain-al-asad-exit', 'started'],
+    // a repositioning denied is a real move
+    ['قال ضابط عراقي إن ما تشهده قاعدة عين الأسد خروج حقيقي لا إعادة تموضع.', '2025-09-01', 'ain-al-asad-exit', 'started'],
+    ['The convoys leaving Ain al-Asad air base are a withdrawal, not a rotation, an Iraqi officer said.', '2025-09-01', 'ain-al-asad-exit', 'started'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});
+
+describe('general phrasings: noun-phrase completions, reviews and reschedulings, indirect denials, no date set', () => {
+  const rows: Row[] = [
+    // a noun of the move completed, with no verb
+    ['اكتمال تسليم قاعدة عين الأسد إلى القوة الجوية العراقية', '2026-01-20', 'ain-al-asad-exit', 'completed'],
+    ['قال محلل إن إخلاء قاعدة حرير أُنجز قبل الموعد.', '2026-09-20', 'harir-exit', 'completed'],
+    ['The completion of the pullout from Ain al-Asad was marked at a ceremony, an Iraqi officer said.', '2026-01-20', 'ain-al-asad-exit', 'completed'],
+    ['Kurdish official: the pullout from Harir air base is done', '2026-09-20', 'harir-exit', 'completed'],
+    // most of the forces: under way
+    ['غادرت معظم القوات الأمريكية قاعدة عين الأسد خلال الأسبوع الماضي.', '2025-09-01', 'ain-al-asad-exit', 'started'],
+    // a postponement told as a review or a rescheduling, a stalling, a deadline gone by
+    ['قال مصدر إن موعد الخروج من قاعدة حرير خضع للمراجعة بطلب من أربيل.', '2026-08-01', 'harir-exit', 'delayed'],
+    ['إعادة جدولة تسليم قاعدة عين الأسد إلى نهاية العام', '2025-09-10', 'ain-al-asad-exit', 'delayed'],
+    ['The schedule for leaving Victory Base has been reviewed, an Iraqi official said.', '2025-09-10', 'baghdad-exit', 'delayed'],
+    ['The Harir air base handover was re-sequenced into next year, officials said.', '2026-08-01', 'harir-exit', 'delayed'],
+    ['انقضى الموعد المحدد والقوات الأمريكية ما زالت في قاعدة عين الأسد', '2025-09-20', 'ain-al-asad-exit', 'delayed'],
+    ['قالت الفصائل إن الأمريكيين يماطلون في الانسحاب من قاعدة فكتوريا.', '2025-09-20', 'baghdad-exit', 'delayed'],
+    // a residual force kept past the due date
+    ['Washington plans to keep a residual force at Harir air base after September 2026.', '2026-03-01', 'harir-exit', 'delayed'],
+    // "throughout" (في أرجاء) is no postponement
+    ['انتشرت وحدات الجيش العراقي في أرجاء قاعدة عين الأسد بعد خلوها من القوات الأمريكية.', '2026-01-20', 'ain-al-asad-exit', 'completed'],
+    // indirect denials: no change in posture, numbers not reduced
+    ['There is no change in US force posture at Harir air base, a Pentagon spokesman said.', '2026-03-01', 'harir-exit', 'denied'],
+    ['قال المتحدث إنه لا تغيير في أعداد القوات الأمريكية في قاعدة حرير.', '2026-03-01', 'harir-exit', 'denied'],
+    ['US troop numbers at Ain al-Asad air base are not being reduced, the Pentagon said.', '2025-08-20', 'ain-al-asad-exit', 'denied'],
+    ['نفى مسؤول أن تكون أعداد القوات في قاعدة عين الأسد لم تخفض.', '2025-08-20', 'ain-al-asad-exit', 'denied'],
+    // no date set, or talks to set one
+    ['The government wants coalition forces out of Harir air base, without setting a date.', '2026-03-01', 'harir-exit', 'unclear'],
+    ['عقدت اللجنة اجتماعاً لتحديد جدول زمني لخروج القوات من قاعدة حرير.', '2026-03-01', 'harir-exit', 'unclear'],
   ];
   it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
 });

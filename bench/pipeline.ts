@@ -355,7 +355,7 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
     );
 
     // 6b. Milestone status on the labelled set: what the reporting says happened, and who says so.
-    const status = (['sentences', 'articles', 'heldout'] as const).map((name) => ({ name, score: scoreStatus(app.cores, readLabelledSet(name)) }));
+    const status = (['sentences', 'sentences-2', 'articles', 'heldout'] as const).map((name) => ({ name, score: scoreStatus(app.cores, readLabelledSet(name)) }));
     console.log('\n6b. milestone status on the labelled set (tests/fixtures/milestone-status/)');
     for (const { name, score } of status) console.log(formatStatusScore(name, score));
 

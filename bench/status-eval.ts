@@ -6,7 +6,7 @@ import { compileCores } from '../src/cores.js';
 import { formatStatusScore, readLabelledSet, scoreStatus } from './milestone-status.js';
 
 const cores = compileCores(loadConfig());
-for (const name of ['sentences', 'articles', 'heldout'] as const) {
+for (const name of ['sentences', 'sentences-2', 'articles', 'heldout'] as const) {
   const score = scoreStatus(cores, readLabelledSet(name));
   console.log(formatStatusScore(name, score));
   if (process.argv.includes('-v')) console.log(score.errors.map((e) => `  ${e}`).join('\n'));

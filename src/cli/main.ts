@@ -1,18 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../config/yaml-file.js';
 import { createLogger } from '../log.js';
-import { NoRedisError } from '../redis/connection.js';
-import { analyzeCommand } from './analyze.js';
-import { alertsCommand, deliveriesCommand } from './alerts.js';
-import { articlesCommand } from './articles.js';
-import { feedsCheckCommand, feedsCommand, pollCommand } from './feeds.js';
-import { milestonesCommand } from './milestones.js';
-import { replayCommand } from './replay.js';
-import { dashboardCommand, runCommand, workerCommand } from './run.js';
-import { seedCommand } from './seed.js';
-import { statusCommand } from './status.js';
-import { STORIES_USAGE, storiesCommand } from './stories.js';
-import { SUBSCRIBERS_OPTIONS, SUBSCRIBERS_USAGE, subscribersCommand } from './subscribers.js';
+import { NoRedisError } from '../redis/errors.js';
+import { STORIES_USAGE, SUBSCRIBERS_OPTIONS, SUBSCRIBERS_USAGE } from './usage.js';
 import type { Logger } from '../log.js';
 
 export interface CommandContext {
@@ -34,31 +24,31 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run every worker in one process until SIGINT/SIGTERM',
     usage: 'marsad run',
     options: {},
-    run: (_v, _p, ctx) => runCommand(ctx),
+    run: async (_v, _p, ctx) => (await import('./run.js')).runCommand(ctx),
   },
   dashboard: {
     summary: 'the HTTP server alone: dashboard, JSON API, /metrics, /healthz, /readyz, unsubscribe links (marsad run starts it too)',
     usage: 'marsad dashboard        (MARSAD_PORT, default 8080; http.host in settings.yaml, default 127.0.0.1)',
     options: {},
-    run: (_v, _p, ctx) => dashboardCommand(ctx),
+    run: async (_v, _p, ctx) => (await import('./run.js')).dashboardCommand(ctx),
   },
   worker: {
     summary: 'run the workers of some stages (default: all) until SIGINT/SIGTERM',
     usage: 'marsad worker [STAGE...]     stages: poll fetch clean dedup tag story alert digest deliver (default: all)',
     options: {},
-    run: (_v, stages, ctx) => workerCommand(stages, ctx),
+    run: async (_v, stages, ctx) => (await import('./run.js')).workerCommand(stages, ctx),
   },
   seed: {
     summary: 'put every document of a folder through the pipeline and wait until all are through',
     usage: 'marsad seed [--dir DIR] [--alert] [--timeout SECONDS] [--json]',
     options: { dir: { type: 'string' }, alert: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
-    run: (v, _p, ctx) => seedCommand(v as { dir?: string; alert?: boolean; timeout?: string; json?: boolean }, ctx),
+    run: async (v, _p, ctx) => (await import('./seed.js')).seedCommand(v as { dir?: string; alert?: boolean; timeout?: string; json?: boolean }, ctx),
   },
   analyze: {
     summary: 'clean, tag and match milestones on files, without Redis (for tuning the taxonomy)',
     usage: 'marsad analyze FILE... [--json]',
     options: { json: { type: 'boolean' } },
-    run: (v, files, ctx) => analyzeCommand(files, v as { json?: boolean }, ctx),
+    run: async (v, files, ctx) => (await import('./analyze.js')).analyzeCommand(files, v as { json?: boolean }, ctx),
   },
   articles: {
     summary: 'list the stored articles, newest first',
@@ -70,28 +60,28 @@ const COMMANDS: Record<string, Command> = {
       milestone: { type: 'string' },
       limit: { type: 'string' },
     },
-    run: (v, _p, ctx) => articlesCommand(v as { json?: boolean; base?: string; topic?: string; milestone?: string; limit?: string }, ctx),
+    run: async (v, _p, ctx) => (await import('./articles.js')).articlesCommand(v as { json?: boolean; base?: string; topic?: string; milestone?: string; limit?: string }, ctx),
   },
   milestones: {
     summary: 'each milestone (or those named): its status from the reporting (since, sources, contradictions) and its timeline of reports',
     usage: 'marsad milestones [MILESTONE_ID...] [--json]',
     options: { json: { type: 'boolean' } },
-    run: (v, ids, ctx) => milestonesCommand(ids, v as { json?: boolean }, ctx),
+    run: async (v, ids, ctx) => (await import('./milestones.js')).milestonesCommand(ids, v as { json?: boolean }, ctx),
   },
   stories: {
     summary: "stories, newest first: one event's reports across outlets and languages, and how each joined (reprint, same event and why); `stories show ID` prints one",
     usage: STORIES_USAGE,
     options: { json: { type: 'boolean' }, milestone: { type: 'string' }, limit: { type: 'string' } },
-    run: (v, positionals, ctx) => storiesCommand(positionals, v as { json?: boolean; milestone?: string; limit?: string }, ctx),
+    run: async (v, positionals, ctx) => (await import('./stories.js')).storiesCommand(positionals, v as { json?: boolean; milestone?: string; limit?: string }, ctx),
   },
   feeds: {
     summary: "each feed's state (last and next poll, status, ETag, items seen, failures); `feeds check` fetches each URL now and says what it serves",
     usage: 'marsad feeds [--json]  |  marsad feeds check [FEED_ID...] [--json]',
     options: { json: { type: 'boolean' } },
-    run: (v, positionals, ctx) => {
+    run: async (v, positionals, ctx) => {
       const [sub, ...ids] = positionals;
-      if (sub === undefined) return feedsCommand(v as { json?: boolean }, ctx);
-      if (sub === 'check') return feedsCheckCommand(ids, v as { json?: boolean }, ctx);
+      if (sub === undefined) return (await import('./feeds.js')).feedsCommand(v as { json?: boolean }, ctx);
+      if (sub === 'check') return (await import('./feeds.js')).feedsCheckCommand(ids, v as { json?: boolean }, ctx);
       throw new UsageError(`unknown feeds subcommand "${sub}"`);
     },
   },
@@ -99,37 +89,37 @@ const COMMANDS: Record<string, Command> = {
     summary: 'poll feeds now (default: all); with --once, wait until what they brought is through the pipeline',
     usage: 'marsad poll [FEED_ID...] [--once] [--timeout SECONDS]',
     options: { once: { type: 'boolean' }, timeout: { type: 'string' } },
-    run: (v, ids, ctx) => pollCommand(ids, v as { once?: boolean; timeout?: string }, ctx),
+    run: async (v, ids, ctx) => (await import('./feeds.js')).pollCommand(ids, v as { once?: boolean; timeout?: string }, ctx),
   },
   alerts: {
     summary: 'the alert log, newest first: milestone, article, evidence, reprints',
     usage: 'marsad alerts [--json] [--limit N]',
     options: { json: { type: 'boolean' }, limit: { type: 'string' } },
-    run: (v, _p, ctx) => alertsCommand(v as { json?: boolean; limit?: string }, ctx),
+    run: async (v, _p, ctx) => (await import('./alerts.js')).alertsCommand(v as { json?: boolean; limit?: string }, ctx),
   },
   deliveries: {
     summary: 'delivery records (status, attempts, last error); `deliveries retry ID...` puts dead ones back',
     usage: 'marsad deliveries [--json] [--dead] [--limit N]  |  marsad deliveries retry ID...',
     options: { json: { type: 'boolean' }, dead: { type: 'boolean' }, limit: { type: 'string' } },
-    run: (v, positionals, ctx) => deliveriesCommand(positionals, v as { json?: boolean; dead?: boolean; limit?: string }, ctx),
+    run: async (v, positionals, ctx) => (await import('./alerts.js')).deliveriesCommand(positionals, v as { json?: boolean; dead?: boolean; limit?: string }, ctx),
   },
   subscribers: {
     summary: 'list, add and remove alert subscribers (webhook, email); syncs config/subscribers.yaml first',
     usage: SUBSCRIBERS_USAGE,
     options: SUBSCRIBERS_OPTIONS,
-    run: (v, positionals, ctx) => subscribersCommand(positionals, v, ctx),
+    run: async (v, positionals, ctx) => (await import('./subscribers.js')).subscribersCommand(positionals, v, ctx),
   },
   replay: {
     summary: 're-run tagging (and with --stage alert, alerting) over stored articles after the taxonomy, milestones or cue lexicons changed; nothing is fetched, nothing alerted twice',
     usage: 'marsad replay [--since YYYY-MM-DD] [--stage tag|alert] [--json]',
     options: { since: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean' } },
-    run: (v, _p, ctx) => replayCommand(v as { since?: string; stage?: string; json?: boolean }, ctx),
+    run: async (v, _p, ctx) => (await import('./replay.js')).replayCommand(v as { since?: string; stage?: string; json?: boolean }, ctx),
   },
   status: {
     summary: 'queue counts, workers attached, articles and duplicates',
     usage: 'marsad status [--json]',
     options: { json: { type: 'boolean' } },
-    run: (v, _p, ctx) => statusCommand(v as { json?: boolean }, ctx),
+    run: async (v, _p, ctx) => (await import('./status.js')).statusCommand(v as { json?: boolean }, ctx),
   },
 };
 

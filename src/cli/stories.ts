@@ -6,7 +6,7 @@ import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 import { unknownMilestones } from './milestones.js';
 
-export const STORIES_USAGE = 'marsad stories [--json] [--milestone ID] [--limit N]  |  marsad stories show STORY_ID [--json]';
+export { STORIES_USAGE } from './usage.js';
 
 export const DEFAULT_STORIES_LIMIT = 20;
 

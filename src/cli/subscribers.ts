@@ -8,28 +8,9 @@ import { subscriberEntrySchema, unknownFilterIds, type KnownIds, type Subscriber
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 
-export const SUBSCRIBERS_USAGE = [
-  'marsad subscribers [list] [--json]',
-  '  |  marsad subscribers add --id ID (--webhook URL [--secret S] | --email ADDRESS) [--milestone ID]... [--base ID]... [--topic ID]...',
-  '       [--language ar|en]... [--outlet NAME]... [--on report|status] [--digest hourly|daily@HH:MM[/ZONE]] [--rate-limit MAX/PER] [--json]',
-  '  |  marsad subscribers remove ID  |  marsad subscribers secret ID',
-].join('\n');
 
-export const SUBSCRIBERS_OPTIONS = {
-  json: { type: 'boolean' },
-  id: { type: 'string' },
-  webhook: { type: 'string' },
-  secret: { type: 'string' },
-  email: { type: 'string' },
-  milestone: { type: 'string', multiple: true },
-  base: { type: 'string', multiple: true },
-  topic: { type: 'string', multiple: true },
-  language: { type: 'string', multiple: true },
-  outlet: { type: 'string', multiple: true },
-  on: { type: 'string' },
-  digest: { type: 'string' },
-  'rate-limit': { type: 'string' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export { SUBSCRIBERS_OPTIONS, SUBSCRIBERS_USAGE } from './usage.js';
 
 export interface SubscribersOptions {
   json?: boolean;

@@ -3,12 +3,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { NoRedisError } from './errors.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-export class NoRedisError extends Error {
-  override name = 'NoRedisError';
-}
+export { NoRedisError } from './errors.js';
 
 /** Options for connections that BullMQ workers block on: BullMQ requires no per-request retry limit. */
 export function redisOptions(kind: 'worker' | 'client'): RedisOptions {

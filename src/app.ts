@@ -65,6 +65,15 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
   // Workers block on their connection, so they get their own one without a retry limit.
   let workerConnection: Redis | null = null;
   const queues = createQueues(redis, config.settings);
+  // A Queue re-emits its connection's errors; with no listener BullMQ prints them with console.error, raw
+  // multi-line stacks in the JSON log (the dashboard's bull-board reads these queues). The connection's own
+  // listener above logs connection errors already: here they go to debug, anything else to error.
+  for (const queue of Object.values(queues)) {
+    queue.on('error', (err: Error & { code?: string }) => {
+      const connectionError = typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code);
+      log[connectionError ? 'debug' : 'error']({ err: err.message, queue: queue.name }, 'queue error');
+    });
+  }
   const store = new Store(redis, config.settings.redis.prefix);
   const http = createHttpClient(config.settings.fetch);
   const robots = new RobotsPolicy(redis, config.settings.redis.prefix, http, config.settings.fetch);

@@ -12,6 +12,13 @@ export class ConfigError extends Error {
     super(`${file}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 
+  /** One problem, said on one line: `file: problem`. */
+  static oneLine(file: string, problem: string): ConfigError {
+    const error = new ConfigError(file, [problem]);
+    error.message = `${file}: ${problem}`;
+    return error;
+  }
+
   /** Several files' problems as one error (its `file` is the first one's); the message names every file. */
   static combine(errors: readonly ConfigError[]): ConfigError {
     const combined = new ConfigError(errors[0]!.file, errors.flatMap((e) => e.problems.map((p) => `${e.file}: ${p}`)));
@@ -19,6 +26,9 @@ export class ConfigError extends Error {
     return combined;
   }
 }
+
+/** yaml's cap on alias expansion (its default is 100); config files use a handful of aliases at most. */
+const MAX_ALIAS_COUNT = 50;
 
 function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -47,7 +57,14 @@ export function parseYamlConfig<S extends z.ZodType>(file: string, text: string,
       }),
     );
   }
-  const result = schema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    // An alias bomb (aliases of aliases of lists) would expand to billions of nodes: refuse it early.
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw ConfigError.oneLine(file, `YAML aliases expand too far (${(err as Error).message}); a configuration file needs no more than a few anchors and aliases (&name, *name)`);
+  }
+  const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     // Point at the deepest node of the path that exists in the document.

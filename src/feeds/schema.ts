@@ -76,7 +76,8 @@ export function feedSchema(bounds: FeedBounds = DEFAULT_FEED_BOUNDS) {
 
 export function feedsConfigSchema(bounds: FeedBounds = DEFAULT_FEED_BOUNDS) {
   return z
-    .strictObject({ feeds: z.array(feedSchema(bounds)).min(1, 'list at least one feed') })
+    // The file is optional, so an empty list (`feeds: []`, or `feeds:` with every entry commented out) is no feeds.
+    .strictObject({ feeds: z.array(feedSchema(bounds)).nullable().transform((feeds) => feeds ?? []) })
     .superRefine((cfg, ctx) => {
       const ids = new Map<string, number>();
       const urls = new Map<string, number>();

@@ -132,8 +132,32 @@ export function readSeedFile(full: string, entry: ManifestEntry | null, received
   };
 }
 
+/** File signatures of what people drop into a folder by mistake (the first bytes). */
+const MAGIC: [string, number[]][] = [
+  ['an executable (ELF)', [0x7f, 0x45, 0x4c, 0x46]],
+  ['a PDF document', [0x25, 0x50, 0x44, 0x46, 0x2d]],
+  ['a PNG image', [0x89, 0x50, 0x4e, 0x47]],
+  ['a JPEG image', [0xff, 0xd8, 0xff]],
+  ['a GIF image', [0x47, 0x49, 0x46, 0x38]],
+  ['a ZIP archive (or a .docx/.xlsx/.odt document)', [0x50, 0x4b, 0x03, 0x04]],
+  ['a gzip archive', [0x1f, 0x8b]],
+  ['a Windows executable', [0x4d, 0x5a]],
+  ['a Mach-O executable', [0xcf, 0xfa, 0xed, 0xfe]],
+  ['UTF-16 text', [0xff, 0xfe]],
+  ['UTF-16 text', [0xfe, 0xff]],
+];
+
+/** What kind of binary file `raw` is, or null when it may be text: a known signature, or a NUL byte in its first 8 KiB. */
+export function binaryKind(raw: Buffer): string | null {
+  for (const [kind, magic] of MAGIC) if (raw.length >= magic.length && magic.every((b, i) => raw[i] === b)) return kind;
+  return raw.subarray(0, 8192).includes(0) ? 'binary data (it has NUL bytes)' : null;
+}
+
 /** The caller names the file: readSeedFolder and analyze prefix every problem with it. */
 function decodeUtf8(raw: Buffer): string {
+  const binary = binaryKind(raw);
+  if (binary === 'UTF-16 text') throw new Error('UTF-16 text, not UTF-8. Convert it first, e.g. iconv -f utf-16 -t utf-8 FILE > FILE.utf8, then replace the file.');
+  if (binary) throw new Error(`not a text file: ${binary}. marsad reads UTF-8 text, HTML and .eml files; remove it from the folder.`);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
   } catch {

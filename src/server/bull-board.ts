@@ -16,6 +16,8 @@ export const OPERATOR_BOARD_PATH = '/queues/operator';
  */
 const BOARD_HELMET = {
   enableCSPNonces: false,
+  // Per-route options replace the server's: the board may not be framed either.
+  xFrameOptions: { action: 'deny' as const },
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -39,6 +41,12 @@ async function mountBoard(server: FastifyInstance, app: App, basePath: string, r
     queues: STAGES.map((s) => new BullMQAdapter(app.queues[s], { readOnlyMode })),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: readOnlyMode ? 'marsad queues (read-only)' : 'marsad queues (operator)' } },
+  });
+  // bull-board answers a failed request itself and logs nothing: its failures go to marsad's JSON log.
+  const boardErrors = (adapter as unknown as { errorHandler: Parameters<FastifyAdapter['setErrorHandler']>[0] }).errorHandler;
+  adapter.setErrorHandler((error) => {
+    app.log.error({ err: error.message, board: basePath }, 'bull-board request failed');
+    return boardErrors(error);
   });
   await server.register(
     async (board) => {

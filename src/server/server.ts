@@ -13,7 +13,8 @@ import { registerPages } from './pages.js';
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -81,6 +82,8 @@ export async function createServer(app: App): Promise<FastifyInstance> {
     },
     // Operators often reach the dashboard over plain HTTP on a private network: no HSTS, no upgrades.
     strictTransportSecurity: false,
+    // No framing at all (README): helmet's default is SAMEORIGIN.
+    xFrameOptions: { action: 'deny' },
   });
   const ctx = await registerAuth(server, app);
   const key = await app.unsubscribeKey();

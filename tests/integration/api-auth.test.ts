@@ -95,7 +95,7 @@ describe('tokens', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(await res.text()).toContain(`nonce="${nonce}"`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('refuses the read-only token a retry (403), lets the operator token retry without CSRF', async () => {

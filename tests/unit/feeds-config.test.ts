@@ -107,8 +107,9 @@ describe('feeds.yaml validation', () => {
     expect(problems(text)).toEqual(['line 6: feeds[1].id: duplicate id "a" (also feeds[0])', 'line 7: feeds[1].url: same URL as feeds[0]', 'line 11: feeds[2].url: same URL as feeds[0]']);
   });
 
-  it('refuses an empty list and unknown top-level keys', () => {
-    expect(problems('feeds: []\n')).toEqual(['line 1: feeds: list at least one feed']);
+  it('accepts an empty list (the file is optional: no feeds), refuses unknown top-level keys', () => {
+    expect(parseYamlConfig('feeds.yaml', 'feeds: []\n', feedsConfigSchema()).feeds).toEqual([]);
+    expect(parseYamlConfig('feeds.yaml', 'feeds:\n#  - id: a\n', feedsConfigSchema()).feeds).toEqual([]);
     expect(problems(`feeds:\n${entry('a')}sources: []\n`)).toEqual(['line 6: (top level): Unrecognized key: "sources"']);
   });
 

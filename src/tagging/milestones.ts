@@ -47,6 +47,7 @@ export interface CompiledMilestones {
   stance: CompiledStance;
   milestones: { id: string; bases: Set<string>; scope: string[][]; unless: string[]; due: string; from: string }[];
   carry: Set<string>;
+  frames: Set<string>;
 }
 
 /** `gazetteer` supplies the base names, so a base is recognized the same way as in tagText. */
@@ -64,6 +65,7 @@ export function compileMilestones(config: Milestones, gazetteer: Gazetteer, lexi
     stance: compileStance(lexicon),
     milestones: config.milestones.map((m) => ({ id: m.id, bases: new Set(m.bases), scope: m.scope, unless: m.unless ?? [], due: m.due, from: m.from })),
     carry: new Set(config.carry ?? []),
+    frames: new Set(config.frames ?? []),
   };
 }
 
@@ -115,6 +117,8 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
       const subject = [...milestone.bases].flatMap((b) => bases[s]!.get(b) ?? []).filter((f) => !arriving(f));
       if (milestone.unless.some((id) => terms[s]!.has(id))) return subject;
       for (const group of milestone.scope) {
+        // A frame ("the full withdrawal from Iraq") beside a named base is the base's context, not a subject.
+        if (bases[s]!.size > 0 && group.some((id) => compiled.frames.has(id))) continue;
         const lists = group.map((id) => (terms[s]!.get(id) ?? []).filter((f) => !arriving(f)));
         // A carried list may be found in the sentence before (only this sentence's words are the subject).
         const found = lists.every((l, i) => l.length > 0 || (compiled.carry.has(group[i]!) && s > 0 && terms[s - 1]!.has(group[i]!)));

@@ -145,6 +145,12 @@ export const MilestonesSchema = z
      * المستشارين في أربيل حتى …": the advisers are the ones just named).
      */
     carry: z.array(Id).optional(),
+    /**
+     * `terms` ids that are only the frame of a sentence naming a base: they name a subject only in a
+     * sentence that names no base ("سلّمت القوات قاعدة عين الأسد … ضمن خطة الانسحاب الكامل من العراق" is
+     * about the base, not about leaving the whole country).
+     */
+    frames: z.array(Id).optional(),
     milestones: z.array(MilestoneSchema).min(1),
   })
   .superRefine((cfg, ctx) => {

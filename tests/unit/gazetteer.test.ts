@@ -137,6 +137,12 @@ describe('bases', () => {
     ['some U.S. personnel remain at Al-Asad', 'ain-al-asad', 'Al-Asad'],
     ['Americans began leaving al-Asad in August', 'ain-al-asad', 'al-Asad'],
     ['كانت القاعدة تعرف قبل 2003 باسم القادسية', 'ain-al-asad', 'القادسية'],
+    ['Iraqi troops took over Al-Asad on Friday', 'ain-al-asad', 'Al-Asad'],
+    ['a drone struck Al Asad overnight', 'ain-al-asad', 'Al Asad'],
+    ['the Al Asad transition was re-sequenced', 'ain-al-asad', 'Al Asad'],
+    ['the coalition pullout from Hareer goes on', 'harir', 'Hareer'],
+    ['لا تغيير في انتشار قواتنا في حرير', 'harir', 'حرير'],
+    ['سلّمت القوات مقر يونيون الثالث', 'union-iii', 'يونيون الثالث'],
     ['US troops left Hareer air base', 'harir', 'Hareer air base'],
     ['غادرت القوات قاعدتي عين الأسد وفكتوريا', 'baghdad-victory', 'وفكتوريا'],
     ['Americans left Victory in 2011', 'baghdad-victory', 'Victory'],
@@ -185,6 +191,10 @@ describe('bases', () => {
     'زار الوزير جامعة القادسية ومقر قيادة القاعدة في المحافظة',
     'US troops celebrated the victory at the base',
     'the Queen Victoria base of the fleet',
+    'Syrian forces loyal to President al-Asad attacked the town',
+    'drones struck positions of the al-Asad regime',
+    'انسحاب قوات الأمن من طريق الحرير',
+    'troops deployed to Harir town on Monday',
   ];
 
   it.each(traps)('no base in: %s', (text) => {

@@ -62,6 +62,45 @@ describe('milestone mentions', () => {
     ['بدأ الانسحاب من عين الأسد على أن يستكمل من قاعدة حرير لاحقا.', ['ain-al-asad-exit', 'harir-exit']],
   ];
 
+  // Recall rules (issue #8), each with sentences of our own: [text, the milestones it mentions].
+  const recall: [rule: string, text: string, expected: string[]][] = [
+    // the whole country: leaving all of Iraq includes the Kurdistan Region, the last phase
+    ['whole country', 'قالت الحكومة إن قوات التحالف ستغادر الأراضي العراقية كافة بحلول أيلول 2026.', ['harir-exit']],
+    ['whole country', 'ويبقى السؤال هل ستغادر القوات العراق كلياً بعد ذلك.', ['harir-exit']],
+    ['whole country', 'The deal would see all American forces out of Iraq by the end of 2026.', ['harir-exit']],
+    ['whole country', 'The Pentagon is planning a complete withdrawal from Iraq by late 2026.', ['harir-exit']],
+    ['whole country, a frame beside a base', 'سلّمت القوات الأمريكية قاعدة عين الأسد ضمن خطة الانسحاب الكامل من العراق.', ['ain-al-asad-exit']],
+    // Al Asad without a base word, beside withdrawal, handover, control or attack words
+    ['Al Asad', 'Iraqi troops took over Al-Asad on Friday after the US pullout.', ['ain-al-asad-exit']],
+    ['Al Asad', 'The American departure from Al-Asad has begun, a militia spokesman said.', ['ain-al-asad-exit']],
+    ['Al Asad', 'The Iraqi army has held sole control of Al-Asad since January.', ['ain-al-asad-exit']],
+    ['Al Asad', 'A drone struck Al Asad on Monday. The base, which US troops are due to leave by September, was not damaged.', ['ain-al-asad-exit']],
+    ['Al Asad', 'US forces will transition out of Baghdad and Al Asad by September.', ['ain-al-asad-exit', 'baghdad-exit']],
+    // nobody left, an ending told as a state
+    ['nobody left', 'لم يعد في قاعدة حرير أي جندي أمريكي منذ الشهر الماضي.', ['harir-exit']],
+    ['nobody left', 'No US troops remain at Harir air base, a Kurdish official said.', ['harir-exit']],
+    ['no longer a mission', "'There is no longer a coalition mission in federal Iraq,' the minister said.", ['coalition-mission-end']],
+    ['mission is over', "The coalition's mission in Iraq is over, the spokesman said.", ['coalition-mission-end']],
+    // movements told by where forces go or come from
+    ['coming from a base', 'وصلت دفعات من الجنود الأمريكيين قادمة من معسكر فكتوريا إلى أربيل.', ['baghdad-exit']],
+    ['seen leaving a base', 'شوهدت أرتال عسكرية أمريكية خارجة من قاعدة عين الأسد صباح اليوم.', ['ain-al-asad-exit']],
+    ['moving equipment out', 'بدأت القوات الأمريكية نقل معداتها من قاعدة حرير إلى خارج الإقليم.', ['harir-exit']],
+    ['a base passing to Iraqi hands', 'يُفترض أن تنتقل قاعدة حرير إلى عهدة البيشمركة العام المقبل.', ['harir-exit']],
+    ['receiving a base', 'الجيش العراقي يتسلم مقر يونيون الثالث بعد إخلائه.', ['baghdad-exit']],
+    // the Kurdistan Region named by its leaving
+    ['leaving Kurdistan', 'Will the US really leave the Kurdistan Region next year?', ['harir-exit']],
+    ['leaving Kurdistan', 'Will US forces leave Erbil by 2026?', ['harir-exit']],
+    ['leaving Kurdistan', 'يطالب النواب بتأجيل خروج التحالف من الإقليم.', ['harir-exit']],
+    ['posture in Kurdistan', 'البنتاغون: لا تغيير في انتشار قواتنا في أربيل.', ['harir-exit']],
+    ['posture in Kurdistan', "'There is no change in our posture in Erbil,' a Pentagon official said.", ['harir-exit']],
+  ];
+
+  it.each(recall)('%s: %s', (_rule, text, expected) => {
+    const ms = matchMilestones(compiled, text);
+    expect(ids(ms)).toEqual([...expected].sort());
+    expectOffsets(text, ms);
+  });
+
   it.each(positives)('%s', (text, expected) => {
     const ms = matchMilestones(compiled, text);
     expect(ids(ms)).toEqual(expected);
@@ -84,6 +123,13 @@ describe('milestone mentions', () => {
     'انسحبت القوات الأمريكية من قاعدة التنف.',
     'أكد مسؤول في التحالف الدولي استمرار التعاون.',
     'وفي إقليم كردستان، رحب المسؤولون بالقوات الأمريكية المنسحبة إلى أربيل.',
+    // US troops in Iraq with no word of the whole country, an attack alone, Bashar al-Asad
+    'US troops in Iraq are on high alert after the strike.',
+    'The withdrawal of US forces from Iraq was discussed in parliament.',
+    'A drone struck Al Asad on Monday, causing no casualties.',
+    'Syrian forces loyal to President al-Asad took over the town.',
+    'انسحبت قوات الأمن من طريق الحرير بعد الاحتجاجات.',
+    'The coalition government in Yemen said its mission is over.',
   ];
 
   it('forces leaving federal Iraq for Erbil end the coalition mission, not the Kurdistan milestone', () => {

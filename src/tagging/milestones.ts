@@ -48,6 +48,7 @@ export interface CompiledMilestones {
   milestones: { id: string; bases: Set<string>; scope: string[][]; unless: string[]; due: string; from: string }[];
   carry: Set<string>;
   frames: Set<string>;
+  anaphors: { terms: string[]; unless: string[]; reach: number } | null;
 }
 
 /** `gazetteer` supplies the base names, so a base is recognized the same way as in tagText. */
@@ -66,6 +67,7 @@ export function compileMilestones(config: Milestones, gazetteer: Gazetteer, lexi
     milestones: config.milestones.map((m) => ({ id: m.id, bases: new Set(m.bases), scope: m.scope, unless: m.unless ?? [], due: m.due, from: m.from })),
     carry: new Set(config.carry ?? []),
     frames: new Set(config.frames ?? []),
+    anaphors: config.anaphors ?? null,
   };
 }
 
@@ -109,6 +111,7 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
   closures.forEach((list, s) => {
     if (military[s] && list.length > 0) statements[s] = [...statements[s]!, ...list].sort((a, b) => a.start - b.start);
   });
+  const anaphoric = compiled.anaphors ? resolveAnaphors(compiled.anaphors, prepared, bases, terms) : new Set<Found<unknown>>();
   const arriving = (f: Found<unknown>) => isDestination(prepared, f, destinations[f.sentence]!, statements[f.sentence]!);
 
   // Each milestone's subject matches per sentence, so a mention knows the other milestones beside it.
@@ -132,9 +135,12 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
     const found: Found<unknown>[] = [];
     const sentences = new Set<number>();
     const mentions: Mention[] = [];
+    let covered = -1;
     for (let s = 0; s < prepared.sentences.length; s++) {
       const subject = subjects[mi]![s]!;
       if (subject.length === 0) continue;
+      // "The base" in the sentence a mention already took as its statement's is that mention.
+      if (s <= covered && subject.every((f) => anaphoric.has(f))) continue;
       // Subjects listed with ours ("من عين الأسد ومطار بغداد") share its statements and cues: they are no
       // rivals. Only the listed spans are dropped: the same milestone's other words further on still are
       // ("… بإنهاء مهمة التحالف …، على أن تبقى قوات في إقليم كردستان حتى …").
@@ -144,8 +150,9 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
       // when one of the two is about troops or bases ("وصل المشاركون عبر مطار أربيل. وشهد المعرض انسحاب
       // ثلاثة مشاركين" is a craft fair).
       const carried = (statements[s + 1]?.length ?? 0) > 0 && (military[s]! || military[s + 1]!);
-      const at = own.length > 0 ? s : carried ? s + 1 : -1;
+      const at = own.length > 0 ? s : carried && !subject.every((f) => anaphoric.has(f)) ? s + 1 : -1;
       if (at < 0) continue;
+      covered = at;
       const matched = at === s ? [...subject, ...own] : [...subject, ...own, ...statements[at]!];
       const scope = at === s ? [s] : [s, at];
       const rivals = subjects.flatMap((other, oi) => (oi === mi ? [] : scope.flatMap((x) => unlisted(subject, other[x]!))));
@@ -165,6 +172,49 @@ export function matchMilestones(compiled: CompiledMilestones, text: string | Pre
     result.push({ id: milestone.id, stance, history, evidence: buildEvidence(prepared, found, sentences.size), mentions: kept });
   });
   return result;
+}
+
+/**
+ * "The base" / "القاعدة" in a sentence that names no base stands for the base named in the nearest of the
+ * `reach` sentences before it, in the same paragraph, when that sentence names one base only: it is added
+ * to the sentence's bases as that base. Arabic needs the article (قاعدة alone is "a base", or "a rule").
+ */
+function resolveAnaphors(
+  anaphors: { terms: string[]; unless: string[]; reach: number },
+  prepared: PreparedText,
+  bases: Map<string, Found<unknown>[]>[],
+  terms: Map<string, Found<unknown>[]>[],
+): Set<Found<unknown>> {
+  const resolved = new Set<Found<unknown>>();
+  for (let s = 1; s < prepared.sentences.length; s++) {
+    if (bases[s]!.size > 0) continue;
+    const voids = anaphors.unless.flatMap((id) => terms[s]!.get(id) ?? []);
+    const words = anaphors.terms
+      .flatMap((id) => terms[s]!.get(id) ?? [])
+      .filter((f) => !voids.some((v) => v.first <= f.last && f.first <= v.last) && definite(prepared.tokens[s]![f.first]!.norm));
+    if (words.length === 0) continue;
+    for (let k = 1; k <= anaphors.reach && s - k >= 0; k++) {
+      const before = s - k;
+      const between = prepared.text.slice(prepared.sentences[before]!.end, prepared.sentences[before + 1]!.start);
+      if (/\n\s*\n/.test(between)) break;
+      if (bases[before]!.size === 0) continue;
+      if (bases[before]!.size === 1) {
+        const id = [...bases[before]!.keys()][0]!;
+        for (const w of words) {
+          const f = { ...w, term: w.term };
+          push(bases[s]!, id, f);
+          resolved.add(f);
+        }
+      }
+      break;
+    }
+  }
+  return resolved;
+}
+
+/** A definite Arabic word (the article, after a clitic: القاعدة، والقاعدة، بالقاعدة، للقاعدة), or any English word. */
+function definite(norm: string): boolean {
+  return !/^[\u0600-\u06ff]/.test(norm) || /^(?:[وف]?[بك]?ال|[وف]?لل)/.test(norm);
 }
 
 /** Token distance between two matches of one sentence (0 when they touch or overlap). */

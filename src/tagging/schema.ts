@@ -151,6 +151,12 @@ export const MilestonesSchema = z
      * about the base, not about leaving the whole country).
      */
     frames: z.array(Id).optional(),
+    /**
+     * Words that stand for the base named a sentence or two before, in the same paragraph ("… عين الأسد.
+     * وكانت القاعدة قد …", "… Al Asad. The base, which U.S. troops left …"): `terms` ids, and the ones that
+     * void such a word where it overlaps it ("تنظيم القاعدة" is al-Qaeda).
+     */
+    anaphors: z.strictObject({ terms: z.array(Id).min(1), unless: z.array(Id).default([]), reach: z.number().int().min(1).max(3).default(2) }).optional(),
     milestones: z.array(MilestoneSchema).min(1),
   })
   .superRefine((cfg, ctx) => {

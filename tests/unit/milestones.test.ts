@@ -93,6 +93,13 @@ describe('milestone mentions', () => {
     ['leaving Kurdistan', 'يطالب النواب بتأجيل خروج التحالف من الإقليم.', ['harir-exit']],
     ['posture in Kurdistan', 'البنتاغون: لا تغيير في انتشار قواتنا في أربيل.', ['harir-exit']],
     ['posture in Kurdistan', "'There is no change in our posture in Erbil,' a Pentagon official said.", ['harir-exit']],
+    // "the base" a sentence or two after a base was named, in the same paragraph, no other base between
+    ['the base', 'Rockets hit Ain al-Asad air base on Tuesday. Officials said nothing was damaged. The base is due to be handed over in September.', ['ain-al-asad-exit']],
+    ['the base', 'استهدفت صواريخ قاعدة حرير فجر اليوم. ولم تسجل أي إصابات. ومن المقرر تسليم القاعدة إلى البيشمركة العام المقبل.', ['harir-exit']],
+    ['the base, another base between', 'Rockets hit Ain al-Asad air base on Tuesday. Officials said nothing was damaged. Rockets also hit Camp Taji. The base is due to be handed over in September.', []],
+    ['the base, another paragraph', 'Rockets hit Ain al-Asad air base on Tuesday.\n\nOfficials said nothing was damaged. The base is due to be handed over in September.', []],
+    ['the base, too far back', 'Rockets hit Ain al-Asad air base on Tuesday. Nobody was hurt. Officials said nothing was damaged. The base is due to be handed over in September.', []],
+    ['al-Qaeda is no base', 'استهدفت صواريخ قاعدة عين الأسد فجر اليوم. ولم تسجل أي إصابات. وأعلن تنظيم القاعدة انسحابه من المنطقة.', []],
   ];
 
   it.each(recall)('%s: %s', (_rule, text, expected) => {

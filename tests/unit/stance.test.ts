@@ -296,3 +296,17 @@ describe('subjects', () => {
   ];
   it.each(rows)('%s', (text, ids) => expect(matchMilestones(compiled, text, '2025-10-01').map((m) => m.id).sort()).toEqual(ids));
 });
+
+describe('nobody left, an ending told as a state, forces seen on the move', () => {
+  const rows: Row[] = [
+    ['لم يعد في قاعدة حرير أي جندي أمريكي.', '2026-10-05', 'harir-exit', 'completed'],
+    ['قاعدة عين الأسد التي أخلاها الأمريكيون تستقبل اليوم وحدات عراقية.', '2026-01-20', 'ain-al-asad-exit', 'completed'],
+    ['No US troops remain at Harir air base, a Kurdish official said.', '2026-10-05', 'harir-exit', 'completed'],
+    ["The coalition's mission in Iraq is over, the spokesman said.", '2025-10-05', 'coalition-mission-end', 'completed'],
+    ['The Iraqi army has held sole control of Al-Asad since January.', '2026-02-01', 'ain-al-asad-exit', 'completed'],
+    ['الجيش العراقي يتسلم مقر يونيون الثالث بعد إخلائه.', '2025-09-29', 'baghdad-exit', 'completed'],
+    ['شوهدت أرتال عسكرية أمريكية خارجة من قاعدة عين الأسد صباح اليوم.', '2025-08-26', 'ain-al-asad-exit', 'started'],
+    ['وصلت دفعات من الجنود الأمريكيين قادمة من معسكر فكتوريا إلى أربيل.', '2025-08-31', 'baghdad-exit', 'started'],
+  ];
+  it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
+});

@@ -493,16 +493,23 @@ function attribute(prepared: PreparedText, cues: TextCues, scope: MentionScope, 
     const here = (cues[s] ?? []).filter((c) => c.start >= from);
     const verbs = here.filter((c) => c.data.kind === 'speech' || c.data.kind === 'according');
     let best: { a: Found<Cue>; v: Found<Cue>; d: number } | null = null;
+    const pairs: { a: Found<Cue>; v: Found<Cue>; d: number }[] = [];
     for (const a of here) {
       if (a.data.kind !== 'actor') continue;
+      let own: { a: Found<Cue>; v: Found<Cue>; d: number } | null = null;
       for (const v of verbs) {
         if (v.first <= a.last && a.first <= v.last && v.term !== a.term) continue;
         const d = v.last < a.first ? a.first - v.last : v.first > a.last ? v.first - a.last : 0;
         if (v.data.kind === 'according' && !(v.last < a.first && d <= ACCORDING_REACH)) continue;
         // A longer actor phrase over the same words names it better ("مصدر أمني" over "مصدر").
         if (d <= SPEAKER_REACH && (!best || d < best.d || (d === best.d && a.last - a.first > best.a.last - best.a.first))) best = { a, v, d };
+        if (d <= SPEAKER_REACH && (!own || d < own.d)) own = { a, v, d };
       }
+      if (own) pairs.push(own);
     }
+    const sentence = prepared.sentences[s]!;
+    const inside = (spans: Span[]) => spans.filter((x) => x.start >= sentence.start && x.end <= sentence.end);
+    best = nearestSpeaker(pairs, inside(scope.anchors), inside(scope.rivals)) ?? best;
     const quote = QUOTE.exec(sentenceText(prepared, s))?.[1]?.trim();
     if (!best) {
       // A headline's speaker before a colon, with no verb: "وزارة البيشمركة: لا صحة …", "CENTCOM: … concluded".
@@ -529,6 +536,26 @@ function attribute(prepared: PreparedText, cues: TextCues, scope: MentionScope, 
   const found = speaking(first - 1);
   if (!found) return null;
   return { ...found, quote: QUOTE.exec(text)?.[1]?.trim() ?? found.quote };
+}
+
+/**
+ * Two speakers with their own verbs in one sentence, each about its own subject ("أكدت وزارة الدفاع أن
+ * تسليم معسكر فكتوريا أُنجز، ونفى مسؤول أمريكي أن تكون القوات قد غادرت عين الأسد"): the one nearest before
+ * the subject speaks about it when another milestone's subject stands between the two speakers. Otherwise
+ * (a speaker inside another's words: "رحّب المتحدث بإعلان وزارة الدفاع …", "كشفت مصادر أن الجانب الأمريكي
+ * أبلغ بغداد …") undefined: the nearest speaker-verb pair decides.
+ */
+function nearestSpeaker(pairs: { a: Found<Cue>; v: Found<Cue>; d: number }[], anchors: Span[], rivals: Span[]) {
+  if (anchors.length === 0 || rivals.length === 0 || new Set(pairs.map((p) => p.v)).size < 2) return undefined;
+  const first = Math.min(...anchors.map((x) => x.start));
+  const from = (p: { a: Found<Cue>; v: Found<Cue> }) => Math.min(p.a.start, p.v.start);
+  const to = (p: { a: Found<Cue>; v: Found<Cue> }) => Math.max(p.a.end, p.v.end);
+  const before = pairs.filter((p) => to(p) <= first).sort((x, y) => to(y) - to(x));
+  const nearest = before[0];
+  if (!nearest) return undefined;
+  const outer = before.find((p) => p.v !== nearest.v && to(p) <= from(nearest));
+  if (!outer) return undefined;
+  return rivals.some((r) => r.start >= to(outer) && r.end <= from(nearest)) ? nearest : undefined;
 }
 
 /** The source an outlet relays is the speaker: "نقلته وسائل إعلام عن مصدر حكومي", "Reuters, citing two officials". */

@@ -310,3 +310,14 @@ describe('nobody left, an ending told as a state, forces seen on the move', () =
   ];
   it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
 });
+
+describe('two speakers in one sentence: the one nearest before the subject, in a clause of its own', () => {
+  // [text, published, milestone, who]
+  const rows: Row[] = [
+    ['أكدت وزارة الدفاع العراقية أن تسليم مطار بغداد أُنجز، فيما نفى مسؤول أمريكي أن تكون القوات قد غادرت قاعدة حرير.', '2026-03-01', 'harir-exit', 'us-government'],
+    ['أكدت وزارة الدفاع العراقية أن تسليم مطار بغداد أُنجز، فيما نفى مسؤول أمريكي أن تكون القوات قد غادرت قاعدة حرير.', '2026-03-01', 'baghdad-exit', 'iraqi-military'],
+    // reported speech: the outer speaker speaks
+    ['كشفت مصادر مطلعة أن الجانب الأمريكي أبلغ بغداد عزمه سحب قواته من قاعدة حرير قبل الموعد.', '2026-03-01', 'harir-exit', 'unnamed-sources'],
+  ];
+  it.each(rows)('%s → %s', (text, published, id, who) => expect(first(text, published, id).mentions[0]!.attribution?.who ?? null).toBe(who));
+});

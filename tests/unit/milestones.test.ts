@@ -86,6 +86,7 @@ describe('milestone mentions', () => {
     ['seen leaving a base', 'شوهدت أرتال عسكرية أمريكية خارجة من قاعدة عين الأسد صباح اليوم.', ['ain-al-asad-exit']],
     ['moving equipment out', 'بدأت القوات الأمريكية نقل معداتها من قاعدة حرير إلى خارج الإقليم.', ['harir-exit']],
     ['a base passing to Iraqi hands', 'يُفترض أن تنتقل قاعدة حرير إلى عهدة البيشمركة العام المقبل.', ['harir-exit']],
+    ['leaving Baghdad, the forces between', 'نفت السفارة الأمريكية أنباء عن مغادرة القوات الأمريكية بغداد هذا الأسبوع.', ['baghdad-exit']],
     ['receiving a base', 'الجيش العراقي يتسلم مقر يونيون الثالث بعد إخلائه.', ['baghdad-exit']],
     // the Kurdistan Region named by its leaving
     ['leaving Kurdistan', 'Will the US really leave the Kurdistan Region next year?', ['harir-exit']],

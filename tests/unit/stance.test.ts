@@ -307,6 +307,9 @@ describe('nobody left, an ending told as a state, forces seen on the move', () =
     ['الجيش العراقي يتسلم مقر يونيون الثالث بعد إخلائه.', '2025-09-29', 'baghdad-exit', 'completed'],
     ['شوهدت أرتال عسكرية أمريكية خارجة من قاعدة عين الأسد صباح اليوم.', '2025-08-26', 'ain-al-asad-exit', 'started'],
     ['وصلت دفعات من الجنود الأمريكيين قادمة من معسكر فكتوريا إلى أربيل.', '2025-08-31', 'baghdad-exit', 'started'],
+    // supposed to: a plan, even before a completed cue
+    ['Next year is supposed to see the last US troops leave Harir air base.', '2025-11-01', 'harir-exit', 'scheduled'],
+    ['يُفترض أن يغادر آخر الجنود الأمريكيين قاعدة حرير العام المقبل.', '2025-11-01', 'harir-exit', 'scheduled'],
   ];
   it.each(rows)('%s', (text, published, id, stance) => expect(first(text, published, id).stance).toBe(stance));
 });

@@ -157,7 +157,7 @@ function formatMilestone(m: MilestoneJson, config: Pick<Config, 'stance'>): stri
   const { history, background } = m.counts;
   lines.push(`  timeline: ${m.timeline.length} report${m.timeline.length === 1 ? '' : 's'}${background > 0 ? `, ${background} background` : ''}${history > 0 ? ` (${history} about earlier events, not shown)` : ''}`);
   for (const e of m.timeline) {
-    const flags = [e.hedged ? 'hedged' : '', e.background ? 'background' : '', e.duplicateOf ? 'reprint' : '', e.targetDate ? `target ${e.targetDate}` : ''].filter(Boolean);
+    const flags = [e.undated ? 'undated' : '', e.hedged ? 'hedged' : '', e.background ? 'background' : '', e.duplicateOf ? 'reprint' : '', e.targetDate ? `target ${e.targetDate}` : ''].filter(Boolean);
     lines.push(
       `    ${e.published}  event ${(e.eventDate ?? '-').padEnd(10)}  ${(e.outlet ?? 'outlet unknown').padEnd(16)}  ${e.stance.padEnd(9)}  ${e.attribution ? actorName(config, e.attribution.who) : 'unattributed'}${flags.length > 0 ? `  [${flags.join(', ')}]` : ''}  ${e.articleId}`,
       `      «${shortQuote(e.evidence)}»`,

@@ -11,6 +11,11 @@ export interface TimelineEntry {
   outlet: string | null;
   /** The report's date: the article's published date, else the day marsad first saw it. */
   published: string;
+  /**
+   * The article gives no date: `published` is when marsad first saw it, which says nothing of when the
+   * report was written (a seed, an op-ed found later). Shown, not counted for the status.
+   */
+  undated?: boolean;
   /** When the reported development happened, when the text dates it. */
   eventDate: string | null;
   /** Where a plan or stay points ("by mid-September 2025"), when the text says. */
@@ -39,6 +44,7 @@ export function timelineEntries(article: Article): Map<string, TimelineEntry> {
       articleId: article.id,
       outlet: article.source,
       published: (article.published ?? article.firstSeen).slice(0, 10),
+      undated: article.published === null,
       eventDate: decisive?.eventDate ?? null,
       targetDate: decisive?.targetDate ?? null,
       stance: m.stance ?? 'unclear',
@@ -87,8 +93,8 @@ export interface Assessment {
   firstBy: string | null;
   sources: Source[];
   contradictions: Contradiction[];
-  /** Reports per stance, history and background apart. */
-  counts: Record<Stance, number> & { history: number; background: number };
+  /** Reports per stance; history, background and undated reports apart. */
+  counts: Record<Stance, number> & { history: number; background: number; undated: number };
   summary: { en: string; ar: string };
 }
 
@@ -112,10 +118,11 @@ function byReport(a: TimelineEntry, b: TimelineEntry): number {
 }
 
 export function assess(entries: readonly TimelineEntry[], names: ActorNames): Assessment {
-  const counts = { scheduled: 0, started: 0, completed: 0, delayed: 0, denied: 0, unclear: 0, history: 0, background: 0 };
-  const current = [...entries].filter((e) => !e.history).sort(byReport);
+  const counts = { scheduled: 0, started: 0, completed: 0, delayed: 0, denied: 0, unclear: 0, history: 0, background: 0, undated: 0 };
+  const current = [...entries].filter((e) => !e.history && !e.undated).sort(byReport);
   for (const e of entries) {
     if (e.history) counts.history++;
+    else if (e.undated) counts.undated++;
     else if (e.background) counts.background++;
     else counts[e.stance]++;
   }

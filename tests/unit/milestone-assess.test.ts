@@ -100,6 +100,12 @@ describe('assessment of a milestone from its timeline', () => {
     expect(assess([entry('scheduled', '2025-01-01'), entry('delayed', '2026-08-01')], NAMES).status).toBe('delayed');
   });
 
+  it('shows an undated report but does not count it: its date is only when marsad saw it', () => {
+    const a = assess([entry('scheduled', '2024-10-01'), entry('completed', '2026-12-05', { undated: true })], NAMES);
+    expect(a.status).toBe('scheduled');
+    expect(a.counts).toMatchObject({ scheduled: 1, completed: 0, undated: 1 });
+  });
+
   it('does not depend on the order of the entries', () => {
     const entries = [entry('completed', '2025-09-16'), entry('denied', '2025-09-18'), entry('scheduled', '2024-10-01'), entry('started', '2025-08-20')];
     expect(assess([...entries].reverse(), NAMES)).toEqual(assess(entries, NAMES));

@@ -21,6 +21,7 @@ export interface TimelineJson {
   evidence: Evidence | null;
   targetDate: string | null;
   background: boolean;
+  undated: boolean;
   title: string | null;
   url: string | null;
   language: string;
@@ -68,6 +69,7 @@ export function timelineJson(e: TimelineEntry): TimelineJson {
     evidence: e.evidence,
     targetDate: e.targetDate,
     background: e.background,
+    undated: e.undated ?? false,
     title: e.title,
     url: e.url,
     language: e.language,

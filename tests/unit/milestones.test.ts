@@ -69,6 +69,8 @@ describe('milestone mentions', () => {
     ['whole country', 'ويبقى السؤال هل ستغادر القوات العراق كلياً بعد ذلك.', ['harir-exit']],
     ['whole country', 'The deal would see all American forces out of Iraq by the end of 2026.', ['harir-exit']],
     ['whole country', 'The Pentagon is planning a complete withdrawal from Iraq by late 2026.', ['harir-exit']],
+    ['whole country', 'The agreement marks the end of the American military presence in Iraq by September 2026.', ['harir-exit']],
+    ['whole country', 'وتعهدت الحكومة بإنهاء الوجود العسكري الأمريكي في العراق خلال عامين.', ['harir-exit']],
     ['whole country, a frame beside a base', 'سلّمت القوات الأمريكية قاعدة عين الأسد ضمن خطة الانسحاب الكامل من العراق.', ['ain-al-asad-exit']],
     // Al Asad without a base word, beside withdrawal, handover, control or attack words
     ['Al Asad', 'Iraqi troops took over Al-Asad on Friday after the US pullout.', ['ain-al-asad-exit']],

@@ -9,7 +9,7 @@
 // Uses a fresh key prefix and deletes its keys afterwards (SCAN + UNLINK on the prefix; never FLUSHDB).
 import { deleteKeys, quantile } from './support.js';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -115,6 +115,10 @@ export async function benchAlerts(opts: { articles?: number; redisUrl?: string; 
 
   const dir = mkdtempSync(path.join(tmpdir(), 'marsad-bench-alerts-'));
   for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml', 'stories.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
+  // The synthetic articles are variations of a few templates on one day: as stories they would be a handful,
+  // and so would the alerts. This bench measures alert delivery, so each article stays a story of its own.
+  const stories = readFileSync(path.join(dir, 'stories.yaml'), 'utf8');
+  writeFileSync(path.join(dir, 'stories.yaml'), stories.replace(/^  min_score: .*$/m, '  min_score: 1000').replace(/^  jaccard: .*$/m, '  jaccard: 1').replace(/^  containment: .*$/m, '  containment: 1'));
   writeFileSync(path.join(dir, 'settings.yaml'), 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:bench@example.org\nhttp:\n  publicUrl: https://marsad.test\n');
   writeFileSync(path.join(dir, 'subscribers.yaml'), `subscribers:\n  - id: bench-hook\n    channel: webhook\n    url: ${hookUrl}\n    secret: ${secret}\n`);
   const env = { ...process.env, REDIS_URL: url, MARSAD_PREFIX: prefix, MARSAD_CONFIG_DIR: dir, MARSAD_ALLOW_PRIVATE_NETWORKS: 'true', MARSAD_LOG_LEVEL: process.env.MARSAD_LOG_LEVEL ?? 'silent' };

@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
  * Candidates read per concept and side of the day, nearest first: bounds the work per article however many
  * articles the store holds. A story needs one link, so a busy day's newest reports are enough.
  */
-const CANDIDATES_PER_SIDE = 12;
+const CANDIDATES_PER_SIDE = 8;
 /** Below this estimated Jaccard two texts share no wording worth comparing exactly. */
 const OVERLAP_PROBE = 0.08;
 

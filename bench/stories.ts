@@ -74,41 +74,41 @@ export async function benchStoryCost(opts: { redisUrl: string; sizes: readonly n
       // and meets the first pass's copies of its articles as reprints, so it also measures the reprint checks.
       let times: number[] = [];
       for (let pass = 0; pass < 2; pass++) {
-      times = [];
-      for (const [i, c] of cases.entries()) {
-        // Each size measures fresh articles (new ids), so no join is a replay.
-        const id = randomBytes(8).toString('hex');
-        const tags = tagArticle(app.cores, { title: c.title, text: c.text, published: c.published });
-        const article: Article = {
-          id,
-          origin: { kind: 'seed', file: `${c.id}.json` },
-          url: c.url,
-          canonicalUrl: c.url,
-          source: c.source,
-          author: null,
-          byline: null,
-          title: c.title,
-          published: c.published,
-          language: c.lang,
-          text: c.text,
-          ...tags,
-          duplicateOf: null,
-          duplicateMatch: null,
-          similarity: null,
-          alsoReportedBy: [],
-          contentHash: contentHash(words(c.text)),
-          seq: stored + pass * cases.length + i,
-          firstSeen: c.published,
-          stage: 'tagged',
-          baseline: true,
-          warnings: [],
-        };
-        await app.store.saveArticle(article, null);
-        await app.store.putSignature(id, signTokens(words(c.text)));
-        const started = performance.now();
-        await handleStory({ articleId: id }, deps);
-        times.push(performance.now() - started);
-      }
+        times = [];
+        for (const [i, c] of cases.entries()) {
+          // Each size measures fresh articles (new ids), so no join is a replay.
+          const id = randomBytes(8).toString('hex');
+          const tags = tagArticle(app.cores, { title: c.title, text: c.text, published: c.published });
+          const article: Article = {
+            id,
+            origin: { kind: 'seed', file: `${c.id}.json` },
+            url: c.url,
+            canonicalUrl: c.url,
+            source: c.source,
+            author: null,
+            byline: null,
+            title: c.title,
+            published: c.published,
+            language: c.lang,
+            text: c.text,
+            ...tags,
+            duplicateOf: null,
+            duplicateMatch: null,
+            similarity: null,
+            alsoReportedBy: [],
+            contentHash: contentHash(words(c.text)),
+            seq: stored + pass * cases.length + i,
+            firstSeen: c.published,
+            stage: 'tagged',
+            baseline: true,
+            warnings: [],
+          };
+          await app.store.saveArticle(article, null);
+          await app.store.putSignature(id, signTokens(words(c.text)));
+          const started = performance.now();
+          await handleStory({ articleId: id }, deps);
+          times.push(performance.now() - started);
+        }
       }
       out.push({ stored: size, msPerArticle: stats(times) });
     }

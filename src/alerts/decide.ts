@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assess, timelineEntries, type ActorNames, type Assessment, type TimelineEntry } from '../milestones/assess.js';
-import type { Article } from '../model.js';
+import type { Article, MilestoneRef } from '../model.js';
 import type { Milestones, Stance } from '../tagging/schema.js';
 import { articleStance } from '../tagging/stance.js';
 import type { Alert, AssessmentBrief } from './model.js';
@@ -26,15 +26,9 @@ export interface AlertContext {
  * is not news. Each alert carries the milestone's assessment before and after the report.
  */
 export function alertsFor(article: Article, milestones: Milestones['milestones'], ctx: AlertContext): { alerts: Alert[]; reason: NoAlertReason | null } {
-  if (article.duplicateOf !== null) return { alerts: [], reason: 'reprint' };
-  if (article.milestones.length === 0) return { alerts: [], reason: 'no-milestone' };
-  const when = Date.parse(article.published ?? article.firstSeen);
-  const windowStart = ctx.now.getTime() - ctx.windowDays * 24 * 3600 * 1000;
-  // Baseline (seeds, backfill) is old by nature: recorded whatever its age, and never delivered unasked.
-  if (!article.baseline && !Number.isNaN(when) && when < windowStart) return { alerts: [], reason: 'too-old' };
+  const { news, reason } = newsOf(article, ctx);
+  if (news.length === 0) return { alerts: [], reason };
   const own = timelineEntries(article);
-  const news = article.milestones.filter((m) => !m.history && !own.get(m.id)?.background);
-  if (news.length === 0) return { alerts: [], reason: article.milestones.every((m) => m.history) ? 'history' : 'background' };
   const alerts = news.flatMap((mention) => {
     const milestone = milestones.find((m) => m.id === mention.id);
     if (!milestone) return [];
@@ -69,6 +63,23 @@ export function alertsFor(article: Article, milestones: Milestones['milestones']
     return [alert];
   });
   return { alerts, reason: null };
+}
+
+/**
+ * The milestones on which an article is news, or why it is news on none: the checks that need no
+ * timeline, so that an article raising no alert (most restate the agreement) reads none.
+ */
+export function newsOf(article: Article, opts: { now: Date; windowDays: number }): { news: MilestoneRef[]; reason: NoAlertReason | null } {
+  if (article.duplicateOf !== null) return { news: [], reason: 'reprint' };
+  if (article.milestones.length === 0) return { news: [], reason: 'no-milestone' };
+  const when = Date.parse(article.published ?? article.firstSeen);
+  const windowStart = opts.now.getTime() - opts.windowDays * 24 * 3600 * 1000;
+  // Baseline (seeds, backfill) is old by nature: recorded whatever its age, and never delivered unasked.
+  if (!article.baseline && !Number.isNaN(when) && when < windowStart) return { news: [], reason: 'too-old' };
+  const own = timelineEntries(article);
+  const news = article.milestones.filter((m) => !m.history && !own.get(m.id)?.background);
+  if (news.length === 0) return { news, reason: article.milestones.every((m) => m.history) ? 'history' : 'background' };
+  return { news, reason: null };
 }
 
 function brief(a: Assessment): AssessmentBrief {

@@ -3,7 +3,7 @@ import { actorNames } from '../milestones/assess.js';
 import type { Article } from '../model.js';
 import type { Store } from '../store/store.js';
 import type { StoryStore } from '../store/story-store.js';
-import { alertsFor } from './decide.js';
+import { alertsFor, newsOf } from './decide.js';
 
 /**
  * The alerts an article raises now, with the timelines of the milestones it mentions read from the store,
@@ -18,7 +18,9 @@ export async function decideAlerts(
 ): Promise<ReturnType<typeof alertsFor> & { members: string[] }> {
   const [storyId] = await stories.storyOf([article.id]);
   const members = storyId ? await stories.members(storyId) : [article.id];
-  const timelines = new Map(await Promise.all(article.milestones.map(async (m) => [m.id, await store.milestoneTimeline(m.id)] as const)));
+  // Only the timelines of the milestones the article is news on: most articles raise no alert.
+  const { news } = newsOf(article, { now, windowDays: config.settings.alerts.windowDays });
+  const timelines = new Map(await Promise.all(news.map(async (m) => [m.id, await store.milestoneTimeline(m.id)] as const)));
   const decided = alertsFor(article, config.milestones.milestones, { now, windowDays: config.settings.alerts.windowDays, timelines, names: actorNames(config.stance), storyId: storyId ?? null });
   return { ...decided, members: members.length > 0 ? members : [article.id] };
 }

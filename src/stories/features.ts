@@ -5,6 +5,7 @@
 import { compileTerms, findTerms, prepareText, tagText, type Gazetteer, type TermIndex } from '../tagging/gazetteer.js';
 import type { Stance, StanceLexicon } from '../tagging/schema.js';
 import { toAsciiDigits } from '../text/dates.js';
+import { splitSentences } from '../text/arabic.js';
 import type { EntityKind, StoriesConfig } from './schema.js';
 
 type Concept = { kind: EntityKind | 'actor'; id: string };
@@ -59,8 +60,8 @@ export interface FeatureInput {
 }
 
 export function storyFeatures(lexicon: CompiledStoryLexicon, gazetteer: Gazetteer, article: FeatureInput): StoryFeatures {
-  const prepared = prepareText(article.text);
-  const leadEnd = prepared.sentences[Math.min(LEAD_SENTENCES, prepared.sentences.length) - 1]?.end ?? 0;
+  const sentences = splitSentences(article.text);
+  const leadEnd = sentences[Math.min(LEAD_SENTENCES, sentences.length) - 1]?.end ?? 0;
   const lead = `${article.title ?? ''}\n${article.text.slice(0, leadEnd)}`;
   const leadPrepared = prepareText(lead);
   const concepts = new Set<string>();

@@ -12,6 +12,7 @@ import { STANCES } from '../../src/tagging/schema.js';
 import { milestonePage } from '../../src/server/views/milestone.js';
 import { enqueueDocument, liveDocument, startDashboard, type Dashboard } from '../support/browser.js';
 import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
+import { timelineEntry } from '../support/timeline.js';
 
 let d: Dashboard;
 
@@ -125,23 +126,13 @@ describe('milestone page', () => {
 
   it(`draws and lists only the newest ${MILESTONE_PAGE_REPORTS} reports of a long timeline, and says so`, () => {
     const config = d.app.config.milestones.milestones[0]!;
-    const entries: TimelineEntry[] = Array.from({ length: MILESTONE_PAGE_REPORTS + 5 }, (_, i) => ({
-      articleId: i.toString(16).padStart(16, '0'),
-      outlet: `Outlet ${i % 7}`,
-      published: new Date(Date.parse(config.from) + i * 86_400_000).toISOString().slice(0, 10),
-      eventDate: null,
-      targetDate: null,
-      stance: STANCES[i % STANCES.length]!,
-      attribution: null,
-      hedged: i % 3 === 0,
-      background: false,
-      history: false,
-      evidence: null,
-      title: null,
-      url: null,
-      language: 'en',
-      duplicateOf: null,
-    }));
+    const entries: TimelineEntry[] = Array.from({ length: MILESTONE_PAGE_REPORTS + 5 }, (_, i) =>
+      timelineEntry(STANCES[i % STANCES.length]!, new Date(Date.parse(config.from) + i * 86_400_000).toISOString().slice(0, 10), {
+        articleId: i.toString(16).padStart(16, '0'),
+        outlet: `Outlet ${i % 7}`,
+        hedged: i % 3 === 0,
+      }),
+    );
     const full = milestoneJson(milestoneStatus(config, entries, actorNames(d.app.config.stance)));
     const shown = { ...full, timeline: full.timeline.slice(-MILESTONE_PAGE_REPORTS) };
     const html = milestonePage({ milestone: shown, total: full.timeline.length, cues: new Map(), names: actorNames(d.app.config.stance), now: new Date() }, {});

@@ -4,34 +4,14 @@ import { assess, timelineEntries, type TimelineEntry } from '../../src/milestone
 import type { Article } from '../../src/model.js';
 import type { Milestone, Stance } from '../../src/tagging/schema.js';
 import type { Mention } from '../../src/tagging/milestones.js';
+import { timelineEntry } from '../support/timeline.js';
 
 const NAMES = new Map([
   ['joint-operations-command', { ar: 'قيادة العمليات المشتركة', en: 'the Joint Operations Command' }],
   ['us-government', { ar: 'مسؤولون أمريكيون', en: 'US officials' }],
 ]);
 
-let n = 0;
-function entry(stance: Stance, published: string, extra: Partial<TimelineEntry> = {}): TimelineEntry {
-  n++;
-  return {
-    articleId: `a${String(n).padStart(15, '0')}`,
-    outlet: `Outlet ${n}`,
-    published,
-    eventDate: null,
-    targetDate: null,
-    stance,
-    attribution: null,
-    hedged: false,
-    background: false,
-    history: false,
-    evidence: null,
-    title: null,
-    url: null,
-    language: 'en',
-    duplicateOf: null,
-    ...extra,
-  };
-}
+const entry = timelineEntry;
 
 describe('assessment of a milestone from its timeline', () => {
   it('is unreported without reports, and history never counts', () => {

@@ -2,7 +2,6 @@
 // `marsad subscribers` (list and --json); the userinfo is sent as HTTP Basic auth, the query as given.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookSubscriber } from '../../src/alerts/model.js';
 import { sendWebhook, signedRequest, type MilestoneDigestBody } from '../../src/deliver/webhook.js';
 import { configDir } from '../support/alerts-harness.js';
 import { WAIT_MS } from '../support/limits.js';
@@ -10,11 +9,11 @@ import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { bearer, OPERATOR_TOKEN, READER_TOKEN, startDashboard, type Dashboard } from './api-harness.js';
 import { assertFreshBuild, cliEnv, killAll, runCli } from './processes.js';
+import { ANY_ALERT, webhookSubscriber } from '../support/subscriber.js';
 
 const SECRET_URL = 'https://ops-user:S3cr3t-Pa55@hooks.example.org/in?token=tok-4242&lang=ar&code=0123456789abcdef0123';
 const MASKED_URL = 'https://***@hooks.example.org/in?token=***&lang=ar&code=***';
 const LEAKS = ['ops-user', 'S3cr3t-Pa55', 'tok-4242', '0123456789abcdef0123'];
-const FILTERS = { milestones: [], bases: [], topics: [], languages: [], outlets: [] };
 
 function expectNoLeak(text: string): void {
   for (const leak of LEAKS) expect(text).not.toContain(leak);
@@ -24,7 +23,7 @@ describe('/api/subscribers', () => {
   let d: Dashboard;
   beforeAll(async () => {
     d = await startDashboard('url-secrets');
-    await d.app.subscribers.add({ id: 'ops', channel: 'webhook', url: SECRET_URL, secret: null, filters: FILTERS, on: 'report', mode: 'immediate', digest: null, rateLimit: null });
+    await d.app.subscribers.add({ id: 'ops', channel: 'webhook', url: SECRET_URL, secret: null, filters: ANY_ALERT, on: 'report', mode: 'immediate', digest: null, rateLimit: null });
   });
   afterAll(async () => {
     await d?.close();
@@ -75,19 +74,7 @@ describe('sending to a URL with credentials', () => {
   it('sends the userinfo as HTTP Basic auth and the query as given, still signed', async () => {
     const target = new URL(receiver.url);
     const withCredentials = `${target.protocol}//hook%40user:p%3Ass@${target.host}${target.pathname}?token=tok-4242`;
-    const subscriber: WebhookSubscriber = {
-      id: 'ops',
-      channel: 'webhook',
-      url: withCredentials,
-      secret,
-      filters: FILTERS,
-      on: 'report',
-      mode: 'immediate',
-      digest: null,
-      rateLimit: null,
-      managedBy: 'config',
-      disabled: null,
-    };
+    const subscriber = webhookSubscriber({ id: 'ops', url: withCredentials, secret });
     const body: MilestoneDigestBody = { type: 'milestone.digest', version: 1, id: 'dl-a1b2c3d4e5f60718', timestamp: new Date().toISOString(), data: { window: { from: '2025-08-23T06:00:00.000Z', to: '2025-08-24T06:00:00.000Z' }, alerts: [] } };
     const outcome = await sendWebhook(signedRequest(subscriber, body.id, body, new Date()), { timeoutMs: WAIT_MS, allowPrivateNetworks: true, contact: null });
     expect(outcome).toMatchObject({ kind: 'sent', status: 200 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/subscribers/registry.js';
 import { basicAuthOf, maskUrlSecrets } from '../../src/subscribers/mask-url.js';
+import { webhookSubscriber } from '../support/subscriber.js';
 
 describe('maskUrlSecrets', () => {
   it('masks userinfo, whole', () => {
@@ -34,20 +35,7 @@ describe('maskUrlSecrets', () => {
 
 describe('redact', () => {
   it('masks the webhook URL as well as the secret', () => {
-    const shown = redact({
-      id: 'ops',
-      channel: 'webhook',
-      url: 'https://ops:s3cr3t@hooks.example.org/in?token=tok-42',
-      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-      secretGenerated: false,
-      filters: { milestones: [], bases: [], topics: [], languages: [], outlets: [] },
-      on: 'report',
-      mode: 'immediate',
-      digest: null,
-      rateLimit: null,
-      managedBy: 'config',
-      disabled: null,
-    } as Parameters<typeof redact>[0]);
+    const shown = redact({ ...webhookSubscriber({ id: 'ops', url: 'https://ops:s3cr3t@hooks.example.org/in?token=tok-42', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }), secretGenerated: false } as Parameters<typeof redact>[0]);
     expect(shown).toMatchObject({ url: 'https://***@hooks.example.org/in?token=***', secret: 'whsec_…LaSw' });
   });
 });

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import type { WebhookSubscriber } from '../../src/alerts/model.js';
 import { InvalidWebhookSecretError, signedRequest, webhookSignature, type WebhookBody } from '../../src/deliver/webhook.js';
+import { webhookSubscriber } from '../support/subscriber.js';
 
 /** The example of the Standard Webhooks specification (and of every library that implements it). */
 const SPEC = {
@@ -12,19 +12,7 @@ const SPEC = {
   signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
 };
 
-const subscriber: WebhookSubscriber = {
-  id: 'ops-desk',
-  channel: 'webhook',
-  url: 'https://hooks.example.org/marsad',
-  secret: SPEC.secret,
-  filters: { milestones: [], bases: [], topics: [], languages: [], outlets: [] },
-  on: 'report',
-  mode: 'immediate',
-  digest: null,
-  rateLimit: null,
-  managedBy: 'config',
-  disabled: null,
-};
+const subscriber = webhookSubscriber({ id: 'ops-desk', url: 'https://hooks.example.org/marsad', secret: SPEC.secret });
 
 const body: WebhookBody = {
   type: 'milestone.digest',

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { MilestonesSchema, StanceSchema, TaxonomySchema, crossCheck, type Milestones, type StanceLexicon, type Taxonomy } from '../tagging/schema.js';
 import { readFeedsConfig, type FeedConfig } from '../feeds/schema.js';
 import { crossCheck as crossCheckSubscribers, readSubscribersConfig, type SubscriberEntry } from '../subscribers/schema.js';
-import { SettingsSchema, type Settings } from './settings.js';
+import { SettingsSchema, withPublicUrl, type Settings } from './settings.js';
 import { StoriesSchema, type StoriesConfig } from '../stories/schema.js';
 import { ConfigError, parseYamlConfig, readYamlConfig } from './yaml-file.js';
 
@@ -140,5 +140,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw ConfigError.combine(errors);
-  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: settings!, taxonomy: taxonomy!, milestones: milestones!, stance: stance!, stories: stories!, feeds: feeds!, subscribers, dashboard: { token, readonlyToken } });
+  return deepFreeze({ dir, redisUrl: env.REDIS_URL || undefined, settings: withPublicUrl(settings!), taxonomy: taxonomy!, milestones: milestones!, stance: stance!, stories: stories!, feeds: feeds!, subscribers, dashboard: { token, readonlyToken } });
 }

@@ -40,6 +40,11 @@ export const SettingsSchema = z
         bands: positiveInt.default(DEDUP_DEFAULTS.bands),
         rows: positiveInt.default(DEDUP_DEFAULTS.rows),
         shingleSize: positiveInt.max(8).default(DEDUP_DEFAULTS.shingleSize),
+        /**
+         * Near duplicates are looked for among the articles indexed this many days back: LSH bands, signatures and
+         * URL/text claims older than that expire from Redis (kept at most a quarter longer), so their memory stays flat.
+         */
+        windowDays: positiveInt.max(3650).default(DEDUP_DEFAULTS.windowDays),
       })
       .strict()
       .prefault({})
@@ -104,12 +109,25 @@ export const SettingsSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
-        /** The address subscribers reach marsad at, for unsubscribe links in emails. */
-        publicUrl: z.string().url().default('http://127.0.0.1:8080'),
+        /** The address subscribers reach marsad at, for unsubscribe links in emails; unset: this server's own host and port (see withPublicUrl). */
+        publicUrl: z.string().url().optional(),
       })
       .strict()
       .prefault({}),
   })
   .strict();
 
-export type Settings = z.output<typeof SettingsSchema>;
+type ParsedSettings = z.output<typeof SettingsSchema>;
+export type Settings = ParsedSettings & { http: ParsedSettings['http'] & { publicUrl: string } };
+
+/**
+ * The settings with http.publicUrl filled in: when neither settings.yaml nor MARSAD_PUBLIC_URL gives it, the
+ * server's own address after every override (MARSAD_PORT, MARSAD_HTTP_HOST), so that unsubscribe links reach the
+ * port the server listens on. A wildcard host is reached at loopback. Applied by loadConfig after the overrides.
+ */
+export function withPublicUrl(settings: ParsedSettings): Settings {
+  if (settings.http.publicUrl !== undefined) return settings as Settings;
+  const { host, port } = settings.http;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return { ...settings, http: { ...settings.http, publicUrl: `http://${reachable}:${port}` } };
+}

@@ -83,8 +83,10 @@ export interface PollSuccess {
  * - `http`: an HTTP error answer (give `status`); 408, 429 and 5xx are soft, other statuses hard.
  * - `timeout`, `network`: soft.
  * - `parse` (not a feed, malformed), `blocked` (robots.txt, private address, too large): hard.
+ * - `unresolvable`: DNS answered that the name does not exist (ENOTFOUND): hard, so the feed shows failing at
+ *   once instead of ok for the hours its backoff takes to reach three soft failures.
  */
-export type FailureKind = 'http' | 'timeout' | 'network' | 'parse' | 'blocked';
+export type FailureKind = 'http' | 'timeout' | 'network' | 'parse' | 'blocked' | 'unresolvable';
 
 export interface PollFailure {
   at: Date;
@@ -245,6 +247,7 @@ export function failureWeight(f: Pick<PollFailure, 'kind' | 'status'>): number {
       return SCHEDULE.softFailureWeight;
     case 'parse':
     case 'blocked':
+    case 'unresolvable':
       return SCHEDULE.hardFailureWeight;
     case 'http': {
       const s = f.status;

@@ -14,6 +14,14 @@ const PRIVATE_RANGES: ReadonlySet<string> = new Set(['loopback', 'private', 'car
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
 const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
 
+/**
+ * What to add to a refusal: loopback and LAN addresses are refused only because private networks are shut by
+ * default, and an operator testing a local feed or webhook needs to know the switch exists.
+ */
+export function privateNetworkHint(range: string): string {
+  return PRIVATE_RANGES.has(range) ? '; private and loopback addresses are refused unless MARSAD_ALLOW_PRIVATE_NETWORKS=true (or fetch.allowPrivateNetworks: true in settings.yaml)' : '';
+}
+
 export type AddressVerdict = { allowed: true } | { allowed: false; range: string };
 
 /** The range an address belongs to, judging IPv6 forms that embed an IPv4 address by that IPv4 address. */
@@ -67,7 +75,7 @@ export function checkUrl(url: string | URL, allowPrivateNetworks: boolean): URL 
   if (net.isIP(host) !== 0) {
     const verdict = checkAddress(host, allowPrivateNetworks);
     if (!verdict.allowed) {
-      throw new FetchError('blocked-address', parsed.href, `refusing to connect to ${host} (${verdict.range})`);
+      throw new FetchError('blocked-address', parsed.href, `refusing to connect to ${host} (${verdict.range})${privateNetworkHint(verdict.range)}`);
     }
   }
   return parsed;
@@ -81,7 +89,7 @@ export class BlockedAddressError extends Error {
     readonly address: string,
     readonly range: string,
   ) {
-    super(`${hostname} resolves to ${address} (${range}), which marsad does not contact`);
+    super(`${hostname} resolves to ${address} (${range}), which marsad does not contact${privateNetworkHint(range)}`);
   }
 }
 

@@ -94,6 +94,12 @@ export async function handlePoll({ feedId, force, slotAt }: JobData<'poll'>, dep
   }
 }
 
+/** Whether an error or one of its causes carries this system error code. */
+function hasCode(err: unknown, code: string): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if ((e as { code?: unknown }).code === code) return true;
+  return false;
+}
+
 /** What a failed poll means for the feed's health; null for errors that are not the feed's (Redis down: retry the job). */
 function pollFailure(err: unknown, at: Date, feed: FeedConfig): PollFailure | null {
   if (err instanceof FeedParseError) return { at, kind: 'parse', reason: err.message };
@@ -106,6 +112,8 @@ function pollFailure(err: unknown, at: Date, feed: FeedConfig): PollFailure | nu
     case 'connect-timeout':
       return { at, kind: 'timeout', reason };
     case 'dns':
+      // ENOTFOUND is DNS's answer that the name does not exist; EAI_AGAIN and the like are a resolver outage.
+      return { at, kind: hasCode(err, 'ENOTFOUND') ? 'unresolvable' : 'network', reason };
     case 'connection':
       return { at, kind: 'network', reason };
     default:

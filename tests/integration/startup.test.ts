@@ -133,6 +133,12 @@ describe('MARSAD_PUBLIC_URL', () => {
     expect(loadConfig(env({ MARSAD_PUBLIC_URL: 'https://marsad.example.org/' })).settings.http.publicUrl).toBe('https://marsad.example.org/');
   });
 
+  it('without a public URL, links to the port the server listens on (MARSAD_PORT), not 8080', () => {
+    expect(loadConfig(env({ MARSAD_PORT: '9123' })).settings.http.publicUrl).toBe('http://127.0.0.1:9123');
+    expect(loadConfig(env({ MARSAD_PORT: '9123', MARSAD_HTTP_HOST: '0.0.0.0' })).settings.http.publicUrl).toBe('http://127.0.0.1:9123');
+    expect(loadConfig(env({ MARSAD_PORT: '9123', MARSAD_PUBLIC_URL: 'https://marsad.example.org' })).settings.http.publicUrl).toBe('https://marsad.example.org');
+  });
+
   it('is refused, naming the variable, when it is not a URL', () => {
     expect(() => loadConfig(env({ MARSAD_PUBLIC_URL: 'marsad.example.org' }))).toThrow(ConfigError);
     expect(() => loadConfig(env({ MARSAD_PUBLIC_URL: 'marsad.example.org' }))).toThrow(/MARSAD_PUBLIC_URL/);

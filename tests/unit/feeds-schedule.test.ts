@@ -175,6 +175,11 @@ describe('failures', () => {
     expect(s).toMatchObject({ status: 'failing', failures: 3, consecutiveFailures: 1 });
   });
 
+  it('a name DNS says does not exist (ENOTFOUND) makes a feed failing at once, not ok for hours', () => {
+    const s = recordFailure(polled(), { at: at(0), kind: 'unresolvable', reason: 'getaddrinfo ENOTFOUND feeds.example.invalid' });
+    expect(s).toMatchObject({ status: 'failing', consecutiveFailures: 1 });
+  });
+
   it('caps the backoff at 24 h, above the ceiling', () => {
     let s = polled({ interval: 21_600 });
     for (let i = 0; i < 5; i++) s = recordFailure(s, { at: at(0), kind: 'http', status: 500, reason: 'HTTP 500' });

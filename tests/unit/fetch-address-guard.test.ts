@@ -101,6 +101,12 @@ describe('checkUrl', () => {
     expect(reasonOf(url)).toBe(reason);
   });
 
+  it('names MARSAD_ALLOW_PRIVATE_NETWORKS when it refuses a loopback or private address, not a link-local one', () => {
+    expect(() => checkUrl('http://127.0.0.1:8081/feed.xml', false)).toThrow(/MARSAD_ALLOW_PRIVATE_NETWORKS=true/);
+    expect(() => checkUrl('http://10.0.0.5/', false)).toThrow(/MARSAD_ALLOW_PRIVATE_NETWORKS/);
+    expect(() => checkUrl('http://169.254.169.254/', true)).not.toThrow(/MARSAD_ALLOW_PRIVATE_NETWORKS/);
+  });
+
   it('lets loopback through only with allowPrivateNetworks, and never the unspecified address', () => {
     expect(reasonOf('http://127.0.0.1/', true)).toBeNull();
     expect(reasonOf('http://[::ffff:127.0.0.1]/', true)).toBeNull();

@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { isClusterUrl, parseClusterUrl, type ClusterAddress } from './cluster.js';
 import { NoRedisError } from './errors.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -18,24 +19,74 @@ export function redisOptions(kind: 'worker' | 'client'): RedisOptions {
   };
 }
 
+/**
+ * A client for `url`: one server (redis://, rediss://), or ioredis' Cluster for redis+cluster:// and
+ * rediss+cluster:// URLs. A Cluster is returned as a Redis because marsad is typed against Redis: it
+ * takes the same commands, routes each by its keys, and marsad uses none of the one-server members.
+ */
 export function connect(url: string, kind: 'worker' | 'client' = 'client'): Redis {
-  return new Redis(url, redisOptions(kind));
+  if (!isClusterUrl(url)) return new Redis(url, redisOptions(kind));
+  const address = parseClusterUrl(url);
+  return new Cluster(address.nodes, clusterOptions(address, redisOptions(kind))) as unknown as Redis;
 }
 
-/** Whether a Redis answers PING at `url` within the timeout; never throws, never retries. */
-export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
-  // disconnectTimeout 0: ioredis arms a (ref'd) timer on disconnect() that only a later 'close' clears,
-  // so after a refused connection (already closed) it would keep the process alive for 2 s.
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 });
-  probe.on('error', () => {});
+function clusterOptions(address: ClusterAddress, nodeOptions: RedisOptions, extra: Partial<ClusterOptions> = {}): ClusterOptions {
+  const { username, password, tls } = address;
+  return {
+    enableReadyCheck: true,
+    ...extra,
+    // Every node gets the credentials and TLS of the URL (the seed nodes tell the client about the others).
+    redisOptions: { ...nodeOptions, ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }), ...(tls ? { tls: {} } : {}) },
+  };
+}
+
+/** What answers at a URL: nothing, a Redis, one node of a cluster named by a one-server URL, or a cluster in state ok. */
+type Probed = 'none' | 'server' | 'cluster-node' | 'cluster';
+
+// disconnectTimeout 0: ioredis arms a (ref'd) timer on disconnect() that only a later 'close' clears,
+// so after a refused connection (already closed) it would keep the process alive for 2 s.
+const PROBE_OPTIONS = { maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 } as const;
+
+async function probe(url: string, timeoutMs: number): Promise<Probed> {
+  if (isClusterUrl(url)) return probeCluster(parseClusterUrl(url), timeoutMs);
+  const client = new Redis(url, { ...PROBE_OPTIONS, lazyConnect: true, connectTimeout: timeoutMs });
+  client.on('error', () => {});
   try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
+    await client.connect();
+    if ((await client.ping()) !== 'PONG') return 'none';
+    const info = await client.info('cluster').catch(() => '');
+    return /cluster_enabled:1/.test(info) ? 'cluster-node' : 'server';
   } catch {
-    return false;
+    return 'none';
   } finally {
-    probe.disconnect();
+    client.disconnect();
   }
+}
+
+async function probeCluster(address: ClusterAddress, timeoutMs: number): Promise<Probed> {
+  const client = new Cluster(
+    address.nodes,
+    clusterOptions(address, { ...PROBE_OPTIONS, connectTimeout: timeoutMs }, { lazyConnect: true, clusterRetryStrategy: () => null, slotsRefreshTimeout: timeoutMs }),
+  );
+  client.on('error', () => {});
+  let timer: NodeJS.Timeout | undefined;
+  // A cluster whose nodes answer while some slots are unserved can keep ioredis refreshing: bound the wait.
+  const timedOut = new Promise<Probed>((resolve) => (timer = setTimeout(() => resolve('none'), timeoutMs * 2)));
+  const answered = (async (): Promise<Probed> => {
+    await client.connect();
+    return /cluster_state:ok/.test(String(await client.cluster('INFO'))) ? 'cluster' : 'none';
+  })().catch((): Probed => 'none');
+  try {
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
+}
+
+/** Whether a Redis answers PING at `url` within the timeout (a cluster: with cluster_state:ok); never throws, never retries. */
+export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+  return (await probe(url, timeoutMs).catch((): Probed => 'none')) !== 'none';
 }
 
 export interface RedisEndpoint {
@@ -118,7 +169,12 @@ export async function resolveRedis(redisUrl: string | undefined, dataDir: string
   const { defaultUrl = DEFAULT_REDIS_URL, env = process.env } = options;
   const none = async () => {};
   if (redisUrl) {
-    if (!(await redisAnswers(redisUrl, 5000))) throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)} does not answer. Start that Redis, or unset REDIS_URL.\n${NO_REDIS_HELP}`);
+    const cluster = isClusterUrl(redisUrl);
+    if (cluster) parseClusterUrl(redisUrl); // a malformed cluster URL is said so, not reported as silent
+    const found = await probe(redisUrl, 5000);
+    if (found === 'none' && cluster) throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)}: no Redis Cluster with cluster_state:ok answers there. Check the nodes (redis-cli -c -h HOST -p PORT cluster info), or unset REDIS_URL.`);
+    if (found === 'none') throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)} does not answer. Start that Redis, or unset REDIS_URL.\n${NO_REDIS_HELP}`);
+    if (found === 'cluster-node') throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)} is a node of a Redis Cluster: name the cluster with REDIS_URL=redis+cluster://host1:port1,host2:port2 (rediss+cluster:// for TLS).`);
     return { url: redisUrl, stop: none, privateServer: false };
   }
   if (await redisAnswers(defaultUrl)) return { url: defaultUrl, stop: none, privateServer: false };

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openApp } from '../src/app.js';
-import { DEFAULT_SEEDS_DIR } from '../src/cli/seed.js';
+import { DEFAULT_SEEDS_DIR } from '../src/ops/seed.js';
 import { tagArticle } from '../src/cores.js';
 import { contentHash } from '../src/dedup/content-hash.js';
 import { cleanDocument } from '../src/extract/document.js';

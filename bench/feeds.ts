@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { openApp, type App } from '../src/app.js';
-import { pollFeedsOnce } from '../src/cli/feeds.js';
+import { pollFeedsOnce } from '../src/ops/feeds.js';
 import { DEFAULT_CONFIG_DIR } from '../src/config/load.js';
 import { cleanDocument } from '../src/extract/document.js';
 import { conditionalHeaders, feedBounds, isUnchanged, recordSuccess, type FeedState } from '../src/feeds/schedule.js';

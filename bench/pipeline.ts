@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApp, type App } from '../src/app.js';
-import { DEFAULT_SEEDS_DIR, seedDocuments } from '../src/cli/seed.js';
+import { DEFAULT_SEEDS_DIR, seedDocuments } from '../src/ops/seed.js';
 import { tagArticle } from '../src/cores.js';
 import { contentHash } from '../src/dedup/content-hash.js';
 import { bandKeys } from '../src/dedup/lsh.js';

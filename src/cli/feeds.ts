@@ -1,74 +1,19 @@
 import { createHash } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
-import { openApp, type App } from '../app.js';
+import { openApp } from '../app.js';
 import { FeedParseError, parseFeed } from '../feeds/parse.js';
-import { feedBounds, initialFeedState, type FeedState } from '../feeds/schedule.js';
 import type { FeedConfig } from '../feeds/schema.js';
 import { decodeBody } from '../fetch/charset.js';
 import { createHttpClient, FetchError } from '../fetch/http.js';
-import { STAGES } from '../queues/names.js';
-import { jobIdFor } from '../queues/jobs.js';
-import type { StageResult } from '../queues/pipeline.js';
-import { createQueueEvents } from '../queues/factory.js';
-import { connect } from '../redis/connection.js';
+import { collectFeeds, enqueueManualPolls, pollFeedsOnce } from '../ops/feeds.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 import { Progress } from './progress.js';
-import { ensureWorkers, waitThroughPipeline } from './wait.js';
 
 function selectFeeds(feeds: readonly FeedConfig[], ids: string[]): FeedConfig[] {
   const unknown = ids.filter((id) => !feeds.some((f) => f.id === id));
   if (unknown.length > 0) throw new UsageError(`unknown feed ${unknown.join(', ')}; feeds.yaml has ${feeds.map((f) => f.id).join(', ') || 'no feeds'}`);
   return ids.length === 0 ? [...feeds] : feeds.filter((f) => ids.includes(f.id));
-}
-
-export interface FeedReport {
-  id: string;
-  name: string;
-  url: string;
-  language: string;
-  verified: boolean;
-  status: FeedState['status'] | 'never polled';
-  stale: boolean;
-  lastPollAt: string | null;
-  lastSuccessAt: string | null;
-  nextPollAt: string | null;
-  intervalSeconds: number;
-  etag: string | null;
-  lastModified: string | null;
-  itemsSeen: number;
-  failures: number;
-  consecutiveFailures: number;
-  lastError: FeedState['lastError'];
-}
-
-/** Each feed of feeds.yaml with its state as the poll stage keeps it (`marsad feeds`, the dashboard). */
-export async function collectFeeds(app: App): Promise<FeedReport[]> {
-  const reports: FeedReport[] = [];
-  for (const feed of app.config.feeds) {
-    const stored = await app.store.getFeedState<FeedState>(feed.id);
-    const state = stored ?? initialFeedState(feedBounds(app.config.settings.feeds, feed));
-    reports.push({
-      id: feed.id,
-      name: feed.name,
-      url: feed.url,
-      language: feed.language,
-      verified: feed.verified,
-      status: stored ? state.status : 'never polled',
-      stale: state.stale,
-      lastPollAt: state.lastPollAt,
-      lastSuccessAt: state.lastSuccessAt,
-      nextPollAt: state.nextPollAt,
-      intervalSeconds: state.interval,
-      etag: state.etag,
-      lastModified: state.lastModified,
-      itemsSeen: state.itemsSeen,
-      failures: state.failures,
-      consecutiveFailures: state.consecutiveFailures,
-      lastError: state.lastError,
-    });
-  }
-  return reports;
 }
 
 /** `marsad feeds [--json]`: each feed's state as the poll stage keeps it. */
@@ -140,53 +85,6 @@ export async function feedsCheckCommand(ids: string[], opts: { json?: boolean },
     await http.close();
   }
   return failures > 0 ? 1 : 0;
-}
-
-/**
- * One forced poll job per feed. The slot is the request's time in ms, so each `marsad poll` is a poll
- * of its own (two within one second are not merged), while a retry of one job stays that job.
- */
-async function enqueueManualPolls(app: App, feeds: readonly FeedConfig[]) {
-  const slot = Date.now();
-  return Promise.all(
-    feeds.map((feed) => {
-      const data = { feedId: feed.id, force: true, slot };
-      return app.queues.poll.add('poll', data, { jobId: jobIdFor('poll', data) });
-    }),
-  );
-}
-
-export interface PollOnceResult {
-  polls: { feedId: string; note: string; failed: boolean }[];
-  /** Documents the polls handed on (new and backfill), with their error, null when through. */
-  documents: Map<string, string | null>;
-}
-
-/**
- * Polls the feeds now (due or not), waits for the polls, then until what they found is through the
- * pipeline. Stages no process serves run in this one meanwhile.
- */
-export async function pollFeedsOnce(app: App, feeds: readonly FeedConfig[], opts: { timeoutMs: number; progress?: Progress }): Promise<PollOnceResult> {
-  const eventsConnection = connect(app.endpoint.url, 'worker');
-  const events = createQueueEvents('poll', eventsConnection, app.config.settings);
-  try {
-    await events.waitUntilReady();
-    const jobs = await enqueueManualPolls(app, feeds);
-    await ensureWorkers(app, STAGES);
-    const polls: PollOnceResult['polls'] = [];
-    const found: string[] = [];
-    for (const [i, job] of jobs.entries()) {
-      const result = (await job.waitUntilFinished(events, opts.timeoutMs)) as StageResult;
-      const note = result.note ?? result.status;
-      polls.push({ feedId: feeds[i]!.id, note, failed: note.startsWith('failed') });
-      found.push(...result.next, ...(result.later ?? []));
-    }
-    const documents = await waitThroughPipeline(app, found, STAGES, { timeoutMs: opts.timeoutMs, progress: opts.progress });
-    return { polls, documents };
-  } finally {
-    await events.close();
-    await eventsConnection.quit().catch(() => eventsConnection.disconnect());
-  }
 }
 
 /**

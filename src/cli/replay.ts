@@ -1,7 +1,7 @@
 import { openApp, type App } from '../app.js';
 import { tagArticle } from '../cores.js';
 import { raiseAlerts } from '../workers/alert.js';
-import { sendAndWait } from './wait.js';
+import { sendAndWait } from '../ops/wait.js';
 import { Progress } from './progress.js';
 import { UsageError, type CommandContext } from './main.js';
 

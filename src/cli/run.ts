@@ -1,11 +1,13 @@
+import type { FastifyInstance } from 'fastify';
 import { openApp, type App } from '../app.js';
 import { loadConfig, MIN_DASHBOARD_TOKEN_LENGTH, type Config } from '../config/load.js';
 import { STAGES, isStage, type Stage } from '../queues/names.js';
 import { syncDigestSchedulers, syncPollSchedulers, tickMs } from '../queues/schedulers.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
-import { isLoopbackHost } from '../server/auth.js';
-import { createServer } from '../server/server.js';
+
+/** The HTTP server (Fastify and its plugins) is loaded only by the commands that serve it: the CLI's one door to src/server. */
+const loadServer = () => import('../server/server.js');
 
 /** Active jobs get this long to finish on shutdown; the compose file's stop_grace_period is longer. */
 export const SHUTDOWN_DEADLINE_MS = 25_000;
@@ -30,7 +32,7 @@ export async function workerCommand(stages: string[], ctx: CommandContext): Prom
  * or null. Checked before anything connects to Redis, so that a container without its token exits 1 at
  * once instead of running workers without the server it was started for.
  */
-export function dashboardStartProblem(config: Config): string | null {
+export function dashboardStartProblem(config: Config, isLoopbackHost: (host: string) => boolean): string | null {
   const { host } = config.settings.http;
   if (config.dashboard.token !== null || isLoopbackHost(host)) return null;
   return (
@@ -42,8 +44,9 @@ export function dashboardStartProblem(config: Config): string | null {
 
 async function serve(stages: Stage[], ctx: CommandContext, opts: { http: boolean; command: string }): Promise<number> {
   const config = loadConfig();
-  if (opts.http) {
-    const problem = dashboardStartProblem(config);
+  const server = opts.http ? await loadServer() : null;
+  if (server) {
+    const problem = dashboardStartProblem(config, server.isLoopbackHost);
     if (problem !== null) {
       ctx.err.write(`marsad ${opts.command}: ${problem}\n`);
       return 1;
@@ -51,7 +54,7 @@ async function serve(stages: Stage[], ctx: CommandContext, opts: { http: boolean
   }
   const app = await openApp({ log: ctx.log, config });
   try {
-    return await start(app, stages, ctx, opts);
+    return await start(app, stages, ctx, server?.createServer ?? null);
   } catch (err) {
     // Whatever failed (a port in use, say), the workers and connections opened so far would keep Node
     // running, so a container would sit there unhealthy: close them (within the deadline), then fail.
@@ -81,7 +84,7 @@ async function closeWithin(app: App, ms: number, ctx: CommandContext): Promise<v
   clearTimeout(timer);
 }
 
-async function start(app: App, stages: Stage[], ctx: CommandContext, opts: { http: boolean }): Promise<number> {
+async function start(app: App, stages: Stage[], ctx: CommandContext, createServer: ((app: App) => Promise<FastifyInstance>) | null): Promise<number> {
   if ((stages.includes('poll') || stages.includes('fetch')) && app.config.settings.fetch.contact === null) {
     ctx.log.warn('fetch.contact is not set in settings.yaml: the sites marsad polls cannot tell who to contact about it');
   }
@@ -93,7 +96,7 @@ async function start(app: App, stages: Stage[], ctx: CommandContext, opts: { htt
   if (stages.includes('digest')) await syncDigestSchedulers(app.queues.digest, await app.subscribers.list());
   ctx.log.info({ added: synced.added, updated: synced.updated, removed: synced.removed }, 'subscribers from subscribers.yaml in place');
   app.startWorkers(stages);
-  if (opts.http) {
+  if (createServer) {
     const server = await createServer(app);
     const { host, port } = app.config.settings.http;
     const address = await server.listen({ host, port });

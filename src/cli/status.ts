@@ -1,39 +1,9 @@
 import { openApp } from '../app.js';
-import { STAGES } from '../queues/names.js';
-import { maskUrl } from '../redis/connection.js';
-import { collectDeliveryCounts, collectMilestones } from '../server/overview.js';
-import { readiness } from '../server/server.js';
-import { collectFeeds } from './feeds.js';
+import { collectFeeds } from '../ops/feeds.js';
+import { collectDeliveryCounts, collectMilestones } from '../ops/overview.js';
+import { readiness } from '../ops/readiness.js';
+import { collectStatus } from '../ops/status.js';
 import type { CommandContext } from './main.js';
-
-export interface StatusReport {
-  redis: { url: string; privateServer: boolean; prefix: string };
-  queues: Record<string, { waiting: number; active: number; delayed: number; completed: number; failed: number; workers: number }>;
-  articles: number;
-  duplicates: number;
-}
-
-export async function collectStatus(app: Awaited<ReturnType<typeof openApp>>): Promise<StatusReport> {
-  const queues: StatusReport['queues'] = {};
-  for (const stage of STAGES) {
-    const q = app.queues[stage];
-    const [counts, workers] = await Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'), q.getWorkersCount()]);
-    queues[stage] = {
-      waiting: counts.waiting ?? 0,
-      active: counts.active ?? 0,
-      delayed: counts.delayed ?? 0,
-      completed: counts.completed ?? 0,
-      failed: counts.failed ?? 0,
-      workers,
-    };
-  }
-  return {
-    redis: { url: maskUrl(app.endpoint.url), privateServer: app.endpoint.privateServer, prefix: app.config.settings.redis.prefix },
-    queues,
-    articles: await app.store.countArticles(),
-    duplicates: await app.store.countDuplicates(),
-  };
-}
 
 /**
  * `marsad status`: the health summary the status page shows, in the terminal: readiness, queues,

@@ -4,7 +4,7 @@ import { actorNames, type ActorNames } from '../milestones/assess.js';
 import { joinText, listStories, readStory, STORY_ID, type Story } from '../stories/read.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
-import { unknownMilestones } from './milestones.js';
+import { unknownMilestones } from '../ops/milestones.js';
 
 export { STORIES_USAGE } from './usage.js';
 

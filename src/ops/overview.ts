@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { App } from '../app.js';
 import type { Delivery, DeliveryStatus } from '../alerts/model.js';
-import { collectStatus, type StatusReport } from '../cli/status.js';
+import { collectStatus, type StatusReport } from './status.js';
 import type { Article } from '../model.js';
 import { STAGES, type Stage } from '../queues/names.js';
 

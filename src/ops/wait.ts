@@ -4,7 +4,12 @@ import { enqueue } from '../workers/runtime.js';
 import type { Article } from '../model.js';
 import { jobIdFor, payloadFor } from '../queues/jobs.js';
 import type { Stage } from '../queues/names.js';
-import type { Progress } from './progress.js';
+
+/** Where a long wait reports how far it is (the CLI draws it on stderr). */
+export interface ProgressSink {
+  update(done: number, total: number): void;
+  done(): void;
+}
 
 /** How often the wait re-reads the store: cheap (one MGET), and it sees workers in any process. */
 const POLL_MS = 200;
@@ -34,7 +39,7 @@ export async function waitThroughPipeline(
   app: App,
   ids: readonly string[],
   stages: readonly Stage[],
-  opts: { timeoutMs: number; progress?: Progress | undefined },
+  opts: { timeoutMs: number; progress?: ProgressSink | undefined },
 ): Promise<Map<string, string | null>> {
   const results = new Map<string, string | null>();
   const pending = new Set(ids);

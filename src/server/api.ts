@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import type { Config } from '../config/load.js';
-import { retryDelivery } from '../cli/alerts.js';
-import { collectFeeds } from '../cli/feeds.js';
-import { collectMilestoneStatuses } from '../cli/milestones.js';
-import { collectStatus } from '../cli/status.js';
+import { retryDelivery } from '../ops/deliveries.js';
+import { collectFeeds } from '../ops/feeds.js';
+import { collectMilestoneStatuses } from '../ops/milestones.js';
+import { collectStatus } from '../ops/status.js';
 import type { Article } from '../model.js';
 import { listStories, readStory, STORY_ID } from '../stories/read.js';
 import { outletSlug } from '../subscribers/match.js';
@@ -13,7 +13,7 @@ import { redact, SubscriberError } from '../subscribers/registry.js';
 import { subscriberEntrySchema, unknownFilterIds } from '../subscribers/schema.js';
 import type { ServerContext } from './context.js';
 import { buildOpenApi } from './openapi.js';
-import { collectDeliveryCounts, collectQueues, DELIVERY_STATUSES, scanDeliveries } from './overview.js';
+import { collectDeliveryCounts, collectQueues, DELIVERY_STATUSES, scanDeliveries } from '../ops/overview.js';
 
 /** A 4xx with the shape every API error has: `{error, details}`. */
 export class ApiError extends Error {

@@ -2,9 +2,9 @@ import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { App } from '../app.js';
-import { collectFeeds } from '../cli/feeds.js';
+import { collectFeeds } from '../ops/feeds.js';
 import type { ServerContext } from './context.js';
-import { collectDeliveryCounts, collectQueues, DELIVERY_SAMPLE } from './overview.js';
+import { collectDeliveryCounts, collectQueues, DELIVERY_SAMPLE } from '../ops/overview.js';
 
 const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'] as const;
 

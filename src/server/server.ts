@@ -3,13 +3,15 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { verifyUnsubscribeToken } from '../alerts/unsubscribe.js';
-import { STAGES } from '../queues/names.js';
 import { SubscriberError } from '../subscribers/registry.js';
 import { errorResponse, registerApi } from './api.js';
 import { registerAuth } from './auth.js';
 import { registerMetrics } from './metrics.js';
-import { collectQueues, STUCK_AFTER_MS } from './overview.js';
+import { readiness } from '../ops/readiness.js';
 import { registerPages } from './pages.js';
+
+/** What `marsad run` and `marsad dashboard` check before they start this server (they load this module lazily). */
+export { isLoopbackHost } from './auth.js';
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -23,35 +25,6 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>${title}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.6}</style></head>
 <body>${body}</body></html>`;
-}
-
-/**
- * Why marsad is not ready, from the shared Redis: unreachable, an eviction policy that can drop queue
- * keys, a stage queue with no worker in any process, or a queue whose oldest waiting job is older than
- * STUCK_AFTER_MS. A Redis that forbids CONFIG (managed services) reports "unknown" and stays ready.
- */
-export async function readiness(app: App): Promise<{ ready: boolean; reasons: string[]; maxmemoryPolicy: string }> {
-  try {
-    await app.redis.ping();
-  } catch (err) {
-    return { ready: false, reasons: [`Redis: ${(err as Error).message}`], maxmemoryPolicy: 'unknown' };
-  }
-  const reasons: string[] = [];
-  let maxmemoryPolicy = 'unknown';
-  try {
-    [, maxmemoryPolicy] = (await app.redis.config('GET', 'maxmemory-policy')) as [string, string];
-  } catch {
-    // CONFIG forbidden: nothing to check.
-  }
-  if (maxmemoryPolicy !== 'unknown' && maxmemoryPolicy !== 'noeviction') reasons.push(`Redis maxmemory-policy is ${maxmemoryPolicy}, not noeviction: queue keys may be evicted`);
-  const queues = await collectQueues(app);
-  for (const stage of STAGES) {
-    const q = queues[stage];
-    const waiting = q.waiting + q.prioritized;
-    if (q.workers === 0) reasons.push(`queue ${stage}: no worker attached${waiting > 0 ? ` and ${waiting} jobs waiting` : ''}`);
-    else if (q.oldestWaitingSeconds !== null && q.oldestWaitingSeconds * 1000 > STUCK_AFTER_MS) reasons.push(`queue ${stage}: a job has waited ${Math.round(q.oldestWaitingSeconds / 60)} min`);
-  }
-  return { ready: reasons.length === 0, reasons, maxmemoryPolicy };
 }
 
 /**

@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
-import { pollFeedsOnce } from '../../src/cli/feeds.js';
+import { pollFeedsOnce } from '../../src/ops/feeds.js';
 import { connect } from '../../src/redis/connection.js';
 import {
   alertEnv,

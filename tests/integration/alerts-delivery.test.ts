@@ -3,7 +3,7 @@ import { deliveryId } from '../../src/alerts/decide.js';
 import type { Alert } from '../../src/alerts/model.js';
 import type { App } from '../../src/app.js';
 import { alertsCommand } from '../../src/cli/alerts.js';
-import { pollFeedsOnce } from '../../src/cli/feeds.js';
+import { pollFeedsOnce } from '../../src/ops/feeds.js';
 import type { MilestoneDigestBody, MilestoneMentionedBody } from '../../src/deliver/webhook.js';
 import type { Article } from '../../src/model.js';
 import {

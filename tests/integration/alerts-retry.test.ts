@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
-import { retryDelivery } from '../../src/cli/alerts.js';
-import { pollFeedsOnce } from '../../src/cli/feeds.js';
+import { retryDelivery } from '../../src/ops/deliveries.js';
+import { pollFeedsOnce } from '../../src/ops/feeds.js';
 import { DELIVERY_ATTEMPTS } from '../../src/deliver/backoff.js';
 import {
   alertEnv,

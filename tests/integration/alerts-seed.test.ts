@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertId, deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
-import { DEFAULT_SEEDS_DIR, deliverSeedAlerts, seedDocuments, type SeedSummary } from '../../src/cli/seed.js';
+import { DEFAULT_SEEDS_DIR, deliverSeedAlerts, seedDocuments, type SeedSummary } from '../../src/ops/seed.js';
 import type { MilestoneMentionedBody } from '../../src/deliver/webhook.js';
 import { alertEnv, configDir, deliveriesSettled, newSecret, openAlertApp } from '../support/alerts-harness.js';
 import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { openApp, type App } from '../../src/app.js';
 import type { Delivery } from '../../src/alerts/model.js';
-import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/cli/seed.js';
+import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/ops/seed.js';
 import { createLogger } from '../../src/log.js';
 import { DOCUMENT_STAGES, type Stage } from '../../src/queues/names.js';
 import { createServer } from '../../src/server/server.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openApp, type App } from '../../src/app.js';
-import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/cli/seed.js';
+import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/ops/seed.js';
 import { cleanDocument } from '../../src/extract/document.js';
 import { createLogger } from '../../src/log.js';
 import { STAGES } from '../../src/queues/names.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/alerts/model.js';
-import { waitThroughPipeline } from '../../src/cli/wait.js';
+import { waitThroughPipeline } from '../../src/ops/wait.js';
 import type { Article } from '../../src/model.js';
 import { DOCUMENT_STAGES, STAGES } from '../../src/queues/names.js';
 import { articleHighlights } from '../../src/server/views/article.js';

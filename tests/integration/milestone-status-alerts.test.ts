@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { pollFeedsOnce } from '../../src/cli/feeds.js';
+import { pollFeedsOnce } from '../../src/ops/feeds.js';
 import { replayArticles } from '../../src/cli/replay.js';
 import type { MilestoneMentionedBody } from '../../src/deliver/webhook.js';
 import type { FixtureArticle } from '../fixtures/feed-site/articles.js';

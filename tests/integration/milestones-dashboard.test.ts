@@ -2,8 +2,8 @@
 // milestone page (/milestones/:id: the assessment, the timeline as inline SVG, the table of reports), the
 // status page's links to it, and the stance of each mention on the article page. Over the five seeds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectMilestoneStatuses, milestoneJson } from '../../src/cli/milestones.js';
-import { waitThroughPipeline } from '../../src/cli/wait.js';
+import { collectMilestoneStatuses, milestoneJson } from '../../src/ops/milestones.js';
+import { waitThroughPipeline } from '../../src/ops/wait.js';
 import { actorNames, milestoneStatus, type TimelineEntry } from '../../src/milestones/assess.js';
 import { DOCUMENT_STAGES } from '../../src/queues/names.js';
 import { MILESTONE_PAGE_REPORTS } from '../../src/server/pages.js';

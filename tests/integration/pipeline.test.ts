@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../src/app.js';
-import { seedDocuments, DEFAULT_SEEDS_DIR, type SeedSummary } from '../../src/cli/seed.js';
+import { seedDocuments, DEFAULT_SEEDS_DIR, type SeedSummary } from '../../src/ops/seed.js';
 import { createLogger } from '../../src/log.js';
 import type { Article } from '../../src/model.js';
 import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';

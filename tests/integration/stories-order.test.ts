@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStorySet, type StoryCase } from '../../bench/story-eval.js';
 import { openApp, type App } from '../../src/app.js';
-import { seedDocuments } from '../../src/cli/seed.js';
+import { seedDocuments } from '../../src/ops/seed.js';
 import { createLogger } from '../../src/log.js';
 import { STAGES } from '../../src/queues/names.js';
 import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.js';
 import { main, UsageError } from '../../src/cli/main.js';
-import { seedDocuments } from '../../src/cli/seed.js';
+import { seedDocuments } from '../../src/ops/seed.js';
 import { storiesCommand } from '../../src/cli/stories.js';
 import { DOCUMENT_STAGES } from '../../src/queues/names.js';
 import { createServer } from '../../src/server/server.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import type { App } from '../../src/app.js';
-import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/cli/seed.js';
+import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/ops/seed.js';
 import { documentId } from '../../src/ids.js';
 import type { SourceDocument } from '../../src/model.js';
 import { createServer } from '../../src/server/server.js';

@@ -1,5 +1,5 @@
-import type { MilestoneJson, TimelineJson } from '../../cli/milestones.js';
-import { dueEnd } from '../../cli/milestones.js';
+import type { MilestoneJson, TimelineJson } from '../../ops/milestones.js';
+import { dueEnd } from '../../ops/milestones.js';
 import type { ActorNames } from '../../milestones/assess.js';
 import { STANCES } from '../../tagging/schema.js';
 import type { CueRole, StanceCue } from '../../tagging/stance.js';

@@ -1,8 +1,8 @@
 import type { Alert, Delivery } from '../../alerts/model.js';
-import type { FeedReport } from '../../cli/feeds.js';
+import type { FeedReport } from '../../ops/feeds.js';
 import type { Status } from '../../milestones/assess.js';
 import type { Article } from '../../model.js';
-import type { MilestoneOverview, QueueOverview } from '../overview.js';
+import type { MilestoneOverview, QueueOverview } from '../../ops/overview.js';
 import { highlightEvidence } from './highlight.js';
 import { duration, esc, label, langAttrs, layout, textLangAttrs, time, type LayoutOptions } from './html.js';
 import { stanceBadge } from './stance.js';

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Settings } from '../config/settings.js';
 import { DELIVERY_RETRY_OPTIONS, deliveryBackoffStrategy } from '../deliver/backoff.js';
 import type { Logger } from '../log.js';
+import { queuePrefix } from '../redis/cluster.js';
 import { PermanentFailure } from './errors.js';
 import { jobIdFor, type JobData } from './jobs.js';
 import { STAGES, type Stage } from './names.js';
@@ -129,8 +130,8 @@ export class QueueDoor {
 
   constructor(private readonly options: QueueDoorOptions) {
     const { connection, settings, log } = options;
-    const queueOptions = { connection, prefix: settings.redis.prefix, defaultJobOptions: defaultJobOptions(settings) };
-    this.queues = Object.fromEntries(STAGES.map((s) => [s, new Queue(s, queueOptions)])) as { [S in Stage]: Queue };
+    const queueOptions = { connection, defaultJobOptions: defaultJobOptions(settings) };
+    this.queues = Object.fromEntries(STAGES.map((s) => [s, new Queue(s, { ...queueOptions, prefix: queuePrefix(settings.redis.prefix, s, connection.isCluster) })])) as { [S in Stage]: Queue };
     // A Queue re-emits its connection's errors; with no listener BullMQ prints them with console.error, raw
     // multi-line stacks in the JSON log. The connection's own listener logs connection errors already:
     // here they go to debug, anything else to error.
@@ -267,7 +268,7 @@ export class QueueDoor {
     }
     const worker = new Worker(stage, (job: Job, token?: string) => this.process(processor, job, token), {
       connection: this.workerConnection,
-      prefix: settings.redis.prefix,
+      prefix: queuePrefix(settings.redis.prefix, stage, this.workerConnection.isCluster),
       concurrency: settings.concurrency[stage],
       autorun: true,
       metrics: { maxDataPoints: METRICS_MINUTES },
@@ -323,7 +324,7 @@ export class QueueDoor {
   private async follow(stage: Stage, on: (events: QueueEvents) => void): Promise<() => Promise<void>> {
     const connection = this.options.openConnection();
     connection.on('error', (err) => this.options.log.warn({ err: err.message, stage }, 'queue events connection error'));
-    const events = new QueueEvents(stage, { connection, prefix: this.options.settings.redis.prefix });
+    const events = new QueueEvents(stage, { connection, prefix: queuePrefix(this.options.settings.redis.prefix, stage, connection.isCluster) });
     on(events);
     const stop = async () => {
       this.watchers.delete(stop);

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import type { AuthMethod, Role, ServerContext } from './context.js';
+import { LoginThrottle } from './login-throttle.js';
 import { esc, layout } from './views/html.js';
 
 export const SESSION_COOKIE = 'marsad_session';
@@ -41,6 +42,20 @@ function wantsHtml(request: FastifyRequest): boolean {
   return request.method === 'GET' && !path.startsWith('/api/') && path !== '/metrics' && (request.headers.accept ?? '').includes('text/html');
 }
 
+/**
+ * The CSRF check for requests a browser may have been tricked into sending (cookie or open sessions);
+ * Bearer requests pass (a browser never adds that header by itself). On failure it has answered 403.
+ */
+export function csrfPasses(server: FastifyInstance, request: FastifyRequest, reply: FastifyReply): boolean {
+  if (request.authMethod === 'bearer') return true;
+  let passed = false;
+  // Synchronous: on failure it has sent its 403 (through the error handler) instead of calling back.
+  server.csrfProtection(request, reply, () => {
+    passed = true;
+  });
+  return passed;
+}
+
 const LoginBody = z.object({ token: z.string().max(1024).default(''), next: z.string().max(2048).optional() });
 
 /**
@@ -75,6 +90,29 @@ export async function registerAuth(server: FastifyInstance, app: App): Promise<S
     },
   });
 
+  const throttle = new LoginThrottle();
+  const tooMany = (waitMs: number) => {
+    const seconds = Math.ceil(waitMs / 1000);
+    return { seconds, why: `too many wrong tokens from this address: try again in ${seconds} s` };
+  };
+  /** The role of a token from this client, counting wrong ones; 'locked' while the address must wait. */
+  const guess = (request: FastifyRequest, given: string): Role | null | { lockedMs: number } => {
+    const now = Date.now();
+    const waitMs = throttle.waitMs(request.ip, now);
+    if (waitMs > 0) return { lockedMs: waitMs };
+    const role = roleOf(given);
+    if (role !== null) {
+      throttle.succeed(request.ip);
+      return role;
+    }
+    const lockMs = throttle.fail(request.ip, now);
+    if (lockMs > 0) {
+      app.log.warn({ ip: request.ip, locked_seconds: Math.ceil(lockMs / 1000) }, 'dashboard: too many wrong tokens from this address, locked out');
+      return { lockedMs: lockMs };
+    }
+    return null;
+  };
+
   const roleOf = (given: string): Role | null => {
     // Both compared every time, so the timing does not tell which one matched.
     const operator = token !== null && sameSecret(given, token);
@@ -100,7 +138,12 @@ export async function registerAuth(server: FastifyInstance, app: App): Promise<S
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      role = m ? roleOf(m[1]!) : null;
+      const guessed = m ? guess(request, m[1]!) : null;
+      if (guessed !== null && typeof guessed === 'object') {
+        const { seconds, why } = tooMany(guessed.lockedMs);
+        return reply.code(429).header('retry-after', String(seconds)).send({ error: 'too many wrong tokens', details: [why] });
+      }
+      role = guessed;
       // A wrong token is refused, not passed over for the cookie: the client meant to use it.
       if (role === null && !isPublicRoute(request)) return deny(request, reply, 'the Bearer token is not valid');
       method = role && 'bearer';
@@ -120,16 +163,7 @@ export async function registerAuth(server: FastifyInstance, app: App): Promise<S
     return reply.code(401).header('www-authenticate', 'Bearer realm="marsad"').send({ error: 'unauthorized', details: [why] });
   };
 
-  /** The CSRF check for requests a browser may have been tricked into sending (cookie or open sessions). */
-  const checkCsrf = (request: FastifyRequest, reply: FastifyReply): boolean => {
-    if (request.authMethod === 'bearer') return true;
-    let passed = false;
-    // Synchronous: on failure it has sent its 403 (through the error handler) instead of calling back.
-    server.csrfProtection(request, reply, () => {
-      passed = true;
-    });
-    return passed;
-  };
+  const checkCsrf = (request: FastifyRequest, reply: FastifyReply): boolean => csrfPasses(server, request, reply);
 
   const requireOperator: ServerContext['requireOperator'] = async (request, reply) => {
     if (request.role !== 'operator') {
@@ -162,7 +196,12 @@ ${problem ? `<p class="flag bad" role="alert">${esc(problem)}</p>` : ''}
     if (!checkCsrf(request, reply)) return reply;
     const body = LoginBody.safeParse(request.body ?? {});
     const next = safeNext(body.success ? body.data.next : undefined);
-    const role = body.success ? roleOf(body.data.token) : null;
+    const guessed = body.success ? guess(request, body.data.token) : null;
+    if (guessed !== null && typeof guessed === 'object') {
+      const { seconds, why } = tooMany(guessed.lockedMs);
+      return loginPage(reply.code(429).header('retry-after', String(seconds)), next, `${why}. / محاولات خاطئة كثيرة من هذا العنوان: حاول بعد ${seconds} ثانية.`);
+    }
+    const role = guessed;
     if (role === null) {
       app.log.warn({ ip: request.ip }, 'dashboard login with a wrong token');
       return loginPage(reply.code(401), next, 'That token is not valid. / الرمز غير صالح.');

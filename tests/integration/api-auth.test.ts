@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import { createServer } from '../../src/server/server.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
+import { Jar, login as sessionLogin, loginForm as sessionLoginForm } from '../support/session.js';
 import { bearer, OPERATOR_TOKEN, putDelivery, READER_TOKEN, startDashboard, type Dashboard } from './api-harness.js';
 
 const DEAD = 'dl-00000000000000aa';
@@ -15,100 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => d?.close());
 
-/** A browser's cookie jar, enough for one origin. */
-class Jar {
-  private cookies = new Map<string, string>();
-  take(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...value] = pair!.split('=');
-      if (value.join('=') === '') this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join('='));
-    }
-  }
-  get header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  has(name: string): boolean {
-    return this.cookies.has(name);
-  }
-}
-
-async function loginForm(jar: Jar): Promise<string> {
-  const res = await fetch(`${d.base}/login?next=/api/status`, { headers: { cookie: jar.header } });
-  expect(res.status).toBe(200);
-  jar.take(res);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1];
-  expect(csrf).toBeTruthy();
-  return csrf!;
-}
-
-async function login(jar: Jar, token: string): Promise<Response> {
-  const csrf = await loginForm(jar);
-  const res = await fetch(`${d.base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header },
-    body: new URLSearchParams({ _csrf: csrf, token, next: '/api/status' }).toString(),
-  });
-  jar.take(res);
-  return res;
-}
-
-describe('tokens', () => {
-  it('answers 401 JSON without a token, and sends pages to the login form', async () => {
-    const res = await fetch(`${d.base}/api/status`);
-    expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect(await res.json()).toMatchObject({ error: 'unauthorized', details: [expect.stringContaining('Bearer')] });
-    const page = await fetch(`${d.base}/?base=harir`, { headers: { accept: 'text/html' }, redirect: 'manual' });
-    expect(page.status).toBe(303);
-    expect(page.headers.get('location')).toBe(`/login?next=${encodeURIComponent('/?base=harir')}`);
-    expect((await fetch(`${d.base}/metrics`)).status).toBe(401);
-    expect((await fetch(`${d.base}/api/no-such-route`)).status).toBe(401);
-  });
-
-  it('answers 401 for a wrong Bearer token, 200 for either right one', async () => {
-    expect((await fetch(`${d.base}/api/status`, { headers: bearer('x'.repeat(32)) })).status).toBe(401);
-    expect((await fetch(`${d.base}/api/status`, { headers: { authorization: OPERATOR_TOKEN } })).status).toBe(401);
-    for (const token of [OPERATOR_TOKEN, READER_TOKEN]) {
-      const res = await fetch(`${d.base}/api/status`, { headers: bearer(token) });
-      expect(res.status, token).toBe(200);
-      expect(res.headers.get('cache-control')).toBe('no-store');
-    }
-  });
-
-  it('leaves health, login and static assets public', async () => {
-    expect((await fetch(`${d.base}/healthz`)).status).toBe(200);
-    expect([200, 503]).toContain((await fetch(`${d.base}/readyz`)).status);
-    expect((await fetch(`${d.base}/login`)).status).toBe(200);
-    expect((await fetch(`${d.base}/assets/dashboard.js`)).status).toBe(200);
-  });
-
-  it('sends security headers, with a CSP nonce for the page it serves', async () => {
-    const res = await fetch(`${d.base}/login`);
-    const csp = res.headers.get('content-security-policy')!;
-    expect(csp).toMatch(/script-src 'self' 'nonce-[0-9a-f]+'/);
-    const nonce = /style-src 'self' 'nonce-([0-9a-f]+)'/.exec(csp)?.[1];
-    expect(nonce).toBeTruthy();
-    expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).not.toContain('unsafe-inline');
-    expect(await res.text()).toContain(`nonce="${nonce}"`);
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBe('DENY');
-  });
-
-  it('refuses the read-only token a retry (403), lets the operator token retry without CSRF', async () => {
-    const asReader = await fetch(`${d.base}/api/deliveries/${DEAD}/retry`, { method: 'POST', headers: bearer(READER_TOKEN) });
-    expect(asReader.status).toBe(403);
-    expect(await asReader.json()).toMatchObject({ error: 'forbidden' });
-    expect((await d.app.alerts.getDelivery(DEAD))!.status).toBe('dead');
-    const asOperator = await fetch(`${d.base}/api/deliveries/${DEAD}/retry`, { method: 'POST', headers: bearer(OPERATOR_TOKEN) });
-    expect(asOperator.status).toBe(200);
-    expect(await asOperator.json()).toMatchObject({ id: DEAD, status: 'queued' });
-    expect((await d.app.alerts.getDelivery(DEAD))!.status).toBe('retrying');
-  });
-});
+const loginForm = (jar: Jar) => sessionLoginForm(d.base, jar);
+const login = (jar: Jar, token: string) => sessionLogin(d.base, jar, token);
 
 describe('login form and cookie session', () => {
   it('refuses a wrong token and a POST without the form CSRF token', async () => {

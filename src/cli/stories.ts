@@ -6,7 +6,6 @@ import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 import { unknownMilestones } from '../ops/milestones.js';
 
-export { STORIES_USAGE } from './usage.js';
 
 export const DEFAULT_STORIES_LIMIT = 20;
 

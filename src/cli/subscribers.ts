@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
 import type { Subscriber } from '../alerts/model.js';
 import { openApp } from '../app.js';
 import { loadConfig, type Config } from '../config/load.js';
@@ -10,7 +9,6 @@ import { UsageError } from './main.js';
 
 
 
-export { SUBSCRIBERS_OPTIONS, SUBSCRIBERS_USAGE } from './usage.js';
 
 export interface SubscribersOptions {
   json?: boolean;

@@ -1,4 +1,4 @@
-/** `marsad subscribers ...` called as a function (as main.ts does after parseArgs), on the test Redis. */
+/** `marsad subscribers ...` called as a function (as main.ts does after parsing), on the test Redis. */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/cli/main.js';
-import { SUBSCRIBERS_OPTIONS, subscribersCommand } from '../../src/cli/subscribers.js';
+import { subscribersCommand } from '../../src/cli/subscribers.js';
 import { DEFAULT_CONFIG_DIR } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/yaml-file.js';
 import { SubscriberRegistry } from '../../src/subscribers/registry.js';
@@ -33,6 +33,23 @@ let redis: Redis;
 let registry: SubscriberRegistry;
 let logs = '';
 
+/** Every option of `subscribers` and its subcommands in one table: the checks under test are subscribersCommand's. */
+const OPTIONS = {
+  json: { type: 'boolean' },
+  id: { type: 'string' },
+  webhook: { type: 'string' },
+  secret: { type: 'string' },
+  email: { type: 'string' },
+  milestone: { type: 'string', multiple: true },
+  base: { type: 'string', multiple: true },
+  topic: { type: 'string', multiple: true },
+  language: { type: 'string', multiple: true },
+  outlet: { type: 'string', multiple: true },
+  on: { type: 'string' },
+  digest: { type: 'string' },
+  'rate-limit': { type: 'string' },
+} as const;
+
 interface Ran {
   code: number;
   stdout: string;
@@ -40,7 +57,7 @@ interface Ran {
 }
 
 async function run(argv: string[]): Promise<Ran> {
-  const { values, positionals } = parseArgs({ args: argv, options: SUBSCRIBERS_OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';

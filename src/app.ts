@@ -74,7 +74,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
       log[connectionError ? 'debug' : 'error']({ err: err.message, queue: queue.name }, 'queue error');
     });
   }
-  const store = new Store(redis, config.settings.redis.prefix);
+  const store = new Store(redis, config.settings.redis.prefix, { dedupWindowDays: config.settings.dedup.windowDays });
   const http = createHttpClient(config.settings.fetch);
   const robots = new RobotsPolicy(redis, config.settings.redis.prefix, http, config.settings.fetch);
   const pacer = new HostPacer(redis, config.settings.redis.prefix);

@@ -27,4 +27,6 @@ export const DEDUP_DEFAULTS = Object.freeze({
   containmentThreshold: 0.9,
   /** Below this estimated Jaccard the containment estimate is too noisy to trust. */
   containmentMinJaccard: 0.3,
+  /** Days an indexed article stays findable as an original: a month covers wire reprints, and bounds Redis. */
+  windowDays: 30,
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { timelineEntries, type TimelineEntry } from '../milestones/assess.js';
 import type { Redis } from 'ioredis';
 import type { Article, DuplicateRef, FeedItem, SourceDocument } from '../model.js';
+import { DEDUP_DEFAULTS } from '../dedup/defaults.js';
 import { keys, type IndexKind, type Keys } from './keys.js';
 
 /** Bound on following duplicate links (a chain needs as many reprints racing through dedup at once). */
@@ -21,23 +22,41 @@ export interface StoredSignature {
   shingleCount: number;
 }
 
+export interface StoreOptions {
+  /** Days the dedup index (bands, signatures, URL and text claims) keeps an article findable: settings dedup.windowDays. */
+  dedupWindowDays?: number;
+  /** The clock of the dedup window (ms); tests move it. */
+  now?: () => number;
+}
+
 /** Documents, articles, feed items and state, and the dedup indexes (keys in keys.ts). */
 export class Store {
   private readonly k: Keys;
+  private readonly window: DedupWindow;
+  private readonly now: () => number;
 
   constructor(
     readonly redis: Redis,
     readonly prefix: string,
+    options: StoreOptions = {},
   ) {
     this.k = keys(prefix);
+    this.window = dedupWindow(options.dedupWindowDays ?? DEDUP_DEFAULTS.windowDays);
+    this.now = options.now ?? Date.now;
     if (!('marsadRegister' in redis)) {
       redis.defineCommand('marsadRegister', { lua: REGISTER_LUA });
+      redis.defineCommand('marsadPutDocument', { lua: PUT_DOCUMENT_LUA, numberOfKeys: 2 });
     }
   }
 
-  /** Saves a raw document unless one with its id exists; returns whether it was new. */
+  /**
+   * Saves a raw document unless one with its id exists; returns whether it was new, which it is not when its
+   * article exists (the dedup stage drops the raw document once the article is registered). Stored again for
+   * a known article, it lasts a day: long enough to be cleaned again, never left behind for good.
+   */
   async putDocument(doc: SourceDocument): Promise<boolean> {
-    return (await this.redis.set(this.k.doc(doc.id), JSON.stringify(doc), 'NX')) === 'OK';
+    const run = (this.redis as unknown as { marsadPutDocument(doc: string, article: string, json: string, ttl: number): Promise<number> }).marsadPutDocument;
+    return (await run.call(this.redis, this.k.doc(doc.id), this.k.article(doc.id), JSON.stringify(doc), KNOWN_DOCUMENT_TTL_SECONDS)) === 1;
   }
 
   async getDocument(id: string): Promise<SourceDocument | null> {
@@ -198,12 +217,16 @@ export class Store {
     return out;
   }
 
-  /** Stores a MinHash signature with its distinct-shingle count (needed for containment estimates). */
+  /**
+   * Stores a MinHash signature with its distinct-shingle count (needed for containment estimates), for as long
+   * as the LSH bands registered now can point to it: the dedup window, plus up to a quarter of it.
+   */
   async putSignature(articleId: string, signed: StoredSignature): Promise<void> {
     const packed = new Uint32Array(signed.signature.length + 1);
     packed[0] = signed.shingleCount;
     packed.set(signed.signature, 1);
-    await this.redis.set(this.k.signature(articleId), Buffer.from(packed.buffer));
+    const expiresAt = this.window.bucketExpiresAt(this.window.bucketOf(this.now()));
+    await this.redis.set(this.k.signature(articleId), Buffer.from(packed.buffer), 'EXAT', expiresAt);
   }
 
   async getSignatures(ids: readonly string[]): Promise<Map<string, StoredSignature>> {
@@ -231,15 +254,33 @@ export class Store {
     claims: { urlKey: string | null; contentHash: string; bandKeys: readonly string[] },
     maxCandidates: number,
   ): Promise<DedupRegistration> {
+    const bands = claims.bandKeys.map(splitBandKey);
+    const namespace = bands[0]?.namespace ?? '';
+    if (bands.some((b) => b.namespace !== namespace)) throw new RangeError('the band keys of one article share one namespace');
+    const bucket = this.window.bucketOf(this.now());
+    const bucketKeys = Array.from({ length: LIVE_BUCKETS }, (_, age) => this.k.bandBuckets(namespace, this.window.bucketSeconds, bucket - age));
     const redisKeys = [
       this.k.dedupOrder,
       this.k.dedupCounter,
       this.k.url(sha256(claims.urlKey ?? '')),
       this.k.hash(claims.contentHash),
-      ...claims.bandKeys.map((b) => this.k.band(b)),
+      this.k.doc(articleId),
+      this.k.bandShards(namespace, this.window.bucketSeconds),
+      ...bucketKeys,
     ];
     const run = (this.redis as unknown as { marsadRegister(n: number, ...args: (string | number)[]): Promise<[string, string, string[]]> }).marsadRegister;
-    const [urlHolder, hashHolder, candidates] = await run.call(this.redis, redisKeys.length, ...redisKeys, articleId, maxCandidates, claims.urlKey === null ? 0 : 1);
+    const [urlHolder, hashHolder, candidates] = await run.call(
+      this.redis,
+      redisKeys.length,
+      ...redisKeys,
+      articleId,
+      maxCandidates,
+      claims.urlKey === null ? 0 : 1,
+      bucket,
+      this.window.bucketExpiresAt(bucket),
+      MAX_BAND_MEMBERS,
+      ...bands.map((b) => b.hash),
+    );
     return { urlHolder: urlHolder === '' ? null : urlHolder, hashHolder, candidates };
   }
 
@@ -355,12 +396,76 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-// KEYS: 1 order zset, 2 order counter, 3 URL key, 4 content-hash key, 5.. band sets.
-// ARGV: 1 article id, 2 candidate cap, 3 whether the article has a URL.
+/**
+ * The dedup window in time buckets of a quarter of it. An article's LSH bands go into the bucket of the time it
+ * is registered, and every bucket expires whole once its newest entry is a window old: an indexed article stays
+ * findable for the window and at most a quarter longer, and the index holds about 1.25 windows of articles
+ * whatever has come before. Lookups read the LIVE_BUCKETS buckets that can hold entries younger than the window.
+ */
+export interface DedupWindow {
+  bucketSeconds: number;
+  bucketOf(nowMs: number): number;
+  /** Unix seconds at which a bucket's keys, and the signatures and claims written with it, expire. */
+  bucketExpiresAt(bucket: number): number;
+}
+
+const BUCKETS_PER_WINDOW = 4;
+/** The current bucket and the BUCKETS_PER_WINDOW before it. */
+export const LIVE_BUCKETS = BUCKETS_PER_WINDOW + 1;
+/**
+ * Articles kept per band value and bucket, newest last: a band shared by more (a stock phrase, one story
+ * reprinted many times) still yields its latest articles, which link up to the group's original.
+ */
+const MAX_BAND_MEMBERS = 8;
+
+export function dedupWindow(days: number): DedupWindow {
+  if (!(days > 0)) throw new RangeError(`the dedup window must be a positive number of days, got ${days}`);
+  const bucketSeconds = Math.ceil((days * 86_400) / BUCKETS_PER_WINDOW);
+  return {
+    bucketSeconds,
+    bucketOf: (nowMs) => Math.floor(nowMs / 1000 / bucketSeconds),
+    bucketExpiresAt: (bucket) => (bucket + LIVE_BUCKETS) * bucketSeconds,
+  };
+}
+
+/** `namespace:band:hash16` (see workers/dedup.ts and dedup/lsh.ts) into the namespace and the 64-bit hash. */
+function splitBandKey(key: string): { namespace: string; hash: string } {
+  const m = /^(.*):\d+:([0-9a-f]{16})$/.exec(key);
+  if (!m) throw new RangeError(`not an LSH band key (namespace:band:16 hex digits): ${key}`);
+  return { namespace: m[1]!, hash: m[2]! };
+}
+
+const KNOWN_DOCUMENT_TTL_SECONDS = 86_400;
+
+// KEYS: 1 document, 2 article. ARGV: 1 JSON, 2 seconds a document of a known article is kept.
+const PUT_DOCUMENT_LUA = `
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
+  return 0
+end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 1 end
+return 0
+`;
+
+// KEYS: 1 order zset, 2 order counter, 3 URL key, 4 content-hash key, 5 raw document, 6 shard-bits hash,
+//   7.. the live band buckets' key prefixes, current first.
+// ARGV: 1 article id, 2 candidate cap, 3 whether the article has a URL, 4 current bucket, 5 its expiry (unix s),
+//   6 members kept per band value, 7.. band hashes (16 hex digits).
 // An article keeps its order on a replay, so a re-run finds the same earlier articles.
+//
+// Memory: a bucket's bands are spread over 2^bits hashes by the first hex digits of the band hash; the field is
+// the other 12 digits, the value the article's dedup order (a small integer). With about SHARD_TARGET entries a
+// hash, Redis keeps each as a listpack (hash-max-listpack-entries, 128 by default): ~20 bytes per band instead
+// of a set key per band. bits follows the previous bucket's size (the first bucket starts at 2^10 hashes).
+// Candidates are the articles of a lower order sharing a band in a live bucket, resolved to ids at the end.
+// The raw document has served once the article reaches dedup (it was cleaned): it is dropped here.
 const REGISTER_LUA = `
 local id = ARGV[1]
 local cap = tonumber(ARGV[2])
+local bucket = tonumber(ARGV[4])
+local expiresAt = tonumber(ARGV[5])
+local keep = tonumber(ARGV[6])
+local SHARD_TARGET, FIRST_BITS, MIN_BITS, MAX_BITS = 64, 10, 4, 16
 local order = redis.call('ZSCORE', KEYS[1], id)
 if not order then
   order = redis.call('INCR', KEYS[2])
@@ -369,24 +474,69 @@ end
 order = tonumber(order)
 local urlHolder = ''
 if ARGV[3] == '1' then
-  redis.call('SET', KEYS[3], id, 'NX')
+  redis.call('SET', KEYS[3], id, 'NX', 'EXAT', expiresAt)
   urlHolder = redis.call('GET', KEYS[3])
 end
-redis.call('SET', KEYS[4], id, 'NX')
+redis.call('SET', KEYS[4], id, 'NX', 'EXAT', expiresAt)
 local hashHolder = redis.call('GET', KEYS[4])
+redis.call('DEL', KEYS[5])
+
+local meta = KEYS[6]
+local bits = redis.call('HGET', meta, 'bits:' .. bucket)
+if not bits then
+  local before = tonumber(redis.call('HGET', meta, 'n:' .. (bucket - 1)) or '0')
+  bits = FIRST_BITS
+  if before > 0 then
+    bits = MIN_BITS
+    while bits < MAX_BITS and before > SHARD_TARGET * 2 ^ bits do bits = bits + 1 end
+  end
+  redis.call('HSET', meta, 'bits:' .. bucket, bits)
+  local live = #KEYS - 6
+  redis.call('HDEL', meta, 'bits:' .. (bucket - live), 'n:' .. (bucket - live))
+end
+redis.call('HINCRBY', meta, 'n:' .. bucket, #ARGV - 6)
+local liveBits = {}
+for i = 7, #KEYS do
+  liveBits[i] = tonumber(redis.call('HGET', meta, 'bits:' .. (bucket - (i - 7))) or '-1')
+end
+
 local seen = {}
-local out = {}
-for i = 5, #KEYS do
-  redis.call('SADD', KEYS[i], id)
-  if #out < cap then
-    for _, other in ipairs(redis.call('SRANDMEMBER', KEYS[i], cap + 1)) do
-      if other ~= id and not seen[other] then
-        seen[other] = true
-        local o = redis.call('ZSCORE', KEYS[1], other)
-        if o and tonumber(o) < order and #out < cap then out[#out + 1] = other end
+local found = {}
+for a = 7, #ARGV do
+  local hash = ARGV[a]
+  local head = tonumber(string.sub(hash, 1, 4), 16)
+  local field = string.sub(hash, 5)
+  for i = 7, #KEYS do
+    local b = liveBits[i]
+    if b >= 0 then
+      local key = KEYS[i] .. ':' .. (head % 2 ^ b)
+      local members = redis.call('HGET', key, field)
+      local mine = false
+      if members then
+        for m in string.gmatch(members, '%d+') do
+          local o = tonumber(m)
+          if o == order then mine = true
+          elseif o < order and not seen[o] and #found < cap then
+            seen[o] = true
+            found[#found + 1] = o
+          end
+        end
+      end
+      if i == 7 and not mine then
+        local list = {}
+        if members then for m in string.gmatch(members, '%d+') do list[#list + 1] = m end end
+        list[#list + 1] = tostring(order)
+        while #list > keep do table.remove(list, 1) end
+        redis.call('HSET', key, field, table.concat(list, ','))
+        redis.call('EXPIREAT', key, expiresAt)
       end
     end
   end
+end
+local out = {}
+for _, o in ipairs(found) do
+  local ids = redis.call('ZRANGE', KEYS[1], o, o, 'BYSCORE')
+  if ids[1] then out[#out + 1] = ids[1] end
 end
 return {urlHolder, hashHolder, out}
 `;

@@ -1,0 +1,115 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bandKeys } from '../../src/dedup/lsh.js';
+import { signTokens } from '../../src/dedup/minhash.js';
+import type { SourceDocument } from '../../src/model.js';
+import { dedupWindow, Store } from '../../src/store/store.js';
+import { mulberry32 } from '../support/random.js';
+import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
+
+// The dedup index keeps an article findable for the window (30 days here) and drops it after at most a quarter
+// more, whole buckets at a time; Redis's real clock expires the keys, the store's clock (moved here) picks buckets.
+const DAY = 86_400_000;
+const WINDOW_DAYS = 30;
+const t0 = Date.now();
+let clock = t0;
+let url: string;
+let prefix: string;
+let redis: Redis;
+let store: Store;
+
+const bands = (seed: number): string[] => {
+  const random = mulberry32(seed);
+  const tokens = Array.from({ length: 80 }, () => `w${Math.floor(random() * 5000)}`);
+  return bandKeys(signTokens(tokens).signature).map((k) => `test-ns:${k}`);
+};
+const register = (id: string, bandKeys: string[], at: number) => {
+  clock = at;
+  return store.registerForDedup(id, { urlKey: null, contentHash: `hash-${id}`, bandKeys }, 64);
+};
+const keysUnder = async (pattern: string): Promise<string[]> => {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:${pattern}`, 'COUNT', 1000);
+    cursor = next;
+    out.push(...found);
+  } while (cursor !== '0');
+  return out;
+};
+
+beforeAll(() => {
+  url = testRedisUrl();
+  prefix = testPrefix('dedup-window');
+  redis = new Redis(url, { maxRetriesPerRequest: 3 });
+  store = new Store(redis, prefix, { dedupWindowDays: WINDOW_DAYS, now: () => clock });
+});
+
+afterAll(async () => {
+  redis?.disconnect();
+  if (url) await deleteKeys(url, prefix);
+});
+
+describe('the dedup window', () => {
+  it('finds an article registered up to the window before, and not one registered 1.25 windows before', async () => {
+    const story = bands(1);
+    expect((await register('a-original', story, t0)).candidates).toEqual([]);
+    expect((await register('a-within', story, t0 + WINDOW_DAYS * DAY - 1000)).candidates).toEqual(['a-original']);
+    const late = await register('a-late', story, t0 + 1.25 * WINDOW_DAYS * DAY + DAY);
+    expect(late.candidates).not.toContain('a-original');
+    expect(late.candidates).toContain('a-within');
+  });
+
+  it('gives every band, signature and claim key an expiry at most 1.25 windows after it was written', async () => {
+    clock = t0;
+    const story = bands(2);
+    await store.putSignature('b-1', signTokens(['x', 'y', 'z']));
+    await register('b-1', story, t0);
+    const limit = Math.ceil((t0 + 1.25 * WINDOW_DAYS * DAY + dedupWindow(WINDOW_DAYS).bucketSeconds * 1000) / 1000);
+    const bucket = dedupWindow(WINDOW_DAYS).bucketOf(t0);
+    const windowed = [...(await keysUnder(`lsh:*:${bucket}:*`)), `${prefix}:sig:b-1`, `${prefix}:hash:hash-b-1`];
+    expect(windowed.length).toBeGreaterThan(2);
+    for (const key of windowed) {
+      const at = (await redis.call('EXPIRETIME', key)) as number;
+      expect(at, key).toBeGreaterThan(Math.floor(t0 / 1000) + WINDOW_DAYS * 86_400 - 1);
+      expect(at, key).toBeLessThanOrEqual(limit);
+    }
+  });
+
+  it('keeps the bands of many articles in a few compact hashes, not a key per band', async () => {
+    const at = t0 + 3 * DAY;
+    for (let i = 0; i < 300; i++) await register(`c-${i}`, bands(100 + i), at);
+    const shards = await keysUnder(`lsh:*:${dedupWindow(WINDOW_DAYS).bucketOf(at)}:*`);
+    // 300 articles × 32 bands in at most 1,024 hashes (the first bucket's spread), each small enough for a listpack.
+    expect(shards.length).toBeLessThanOrEqual(1024);
+    const encodings = new Set(await Promise.all(shards.slice(0, 50).map((k) => redis.object('ENCODING', k))));
+    expect([...encodings]).toEqual(['listpack']);
+  });
+
+  it('drops the raw document at registration; stored again for a known article, it lasts a day', async () => {
+    clock = t0;
+    const doc: SourceDocument = {
+      id: 'd-1',
+      origin: { kind: 'seed', file: 'd-1.json' },
+      format: 'text',
+      body: 'نص',
+      url: null,
+      source: null,
+      author: null,
+      title: null,
+      published: null,
+      language: 'ar',
+      baseline: false,
+      receivedAt: new Date(t0).toISOString(),
+    };
+    expect(await store.putDocument(doc)).toBe(true);
+    expect(await store.putDocument(doc)).toBe(false);
+    await redis.set(`${prefix}:article:d-1`, '{}');
+    await register('d-1', bands(3), t0);
+    expect(await store.getDocument('d-1')).toBeNull();
+    expect(await store.putDocument(doc)).toBe(false);
+    expect(await store.getDocument('d-1')).toMatchObject({ id: 'd-1' });
+    expect(await redis.ttl(`${prefix}:doc:d-1`)).toBeGreaterThan(0);
+    expect(await redis.ttl(`${prefix}:doc:d-1`)).toBeLessThanOrEqual(86_400);
+  });
+});

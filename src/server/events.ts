@@ -1,15 +1,16 @@
-import type { QueueEvents } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Alert } from '../alerts/model.js';
 import type { App } from '../app.js';
-import { createQueueEvents } from '../queues/factory.js';
 import { STAGES, type Stage } from '../queues/names.js';
 import { connect } from '../redis/connection.js';
 
-/** One Server-Sent Event: `counts` ({stage, counts}) or `alert` ({id, html}). */
+/**
+ * One Server-Sent Event: `counts` ({stage, counts}), `alert` ({id, html, html_ar}: the row in each interface
+ * language) or `changed` ({section}: a table of the dashboard changed; the page fetches it again).
+ */
 export interface DashboardEvent {
-  event: 'counts' | 'alert';
+  event: 'counts' | 'alert' | 'changed';
   data: unknown;
 }
 
@@ -30,14 +31,24 @@ export class EventHub {
   private readonly listeners = new Set<Listener>();
   private starting: Promise<void> | null = null;
   private stopped = false;
-  private readonly queueEvents: { events: QueueEvents; connection: Redis }[] = [];
+  private queueChanges: { close(): Promise<void> } | null = null;
   private alertConnection: Redis | null = null;
   private readonly timers = new Map<Stage, NodeJS.Timeout>();
 
   constructor(
     private readonly app: App,
-    private readonly renderAlert: (alert: Alert) => string,
+    private readonly renderAlert: (alert: Alert, lang: 'en' | 'ar') => string,
   ) {}
+
+  /** Whether any browser is following: watchers skip their work when none is. */
+  get listening(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  /** Sends an event to every browser (the section watcher's `changed`). */
+  publish(e: DashboardEvent): void {
+    this.emit(e);
+  }
 
   /** Adds a listener once the sources are followed (so nothing after this call is missed); returns its removal. */
   async subscribe(listener: Listener): Promise<() => void> {
@@ -56,16 +67,7 @@ export class EventHub {
   }
 
   private async start(): Promise<void> {
-    const settings = this.app.config.settings;
-    // QueueEvents block on XREAD: each needs a connection of its own.
-    for (const stage of STAGES) {
-      const connection = connect(this.app.endpoint.url, 'worker');
-      connection.on('error', (err) => this.app.log.warn({ err: err.message }, 'dashboard events connection error'));
-      const events = createQueueEvents(stage, connection, settings);
-      for (const name of ['completed', 'failed', 'waiting'] as const) events.on(name, () => this.countsChanged(stage));
-      this.queueEvents.push({ events, connection });
-    }
-    await Promise.all(this.queueEvents.map((q) => q.events.waitUntilReady()));
+    this.queueChanges = await this.app.queues.watchChanges(STAGES, (stage) => this.countsChanged(stage));
     const key = this.app.alerts.streamKey;
     const conn = connect(this.app.endpoint.url, 'worker');
     conn.on('error', (err) => this.app.log.warn({ err: err.message }, 'dashboard alert stream connection error'));
@@ -81,8 +83,8 @@ export class EventHub {
       stage,
       setTimeout(() => {
         this.timers.delete(stage);
-        this.app.queues[stage]
-          .getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')
+        this.app.queues
+          .jobCounts(stage)
           .then((counts) => this.emit({ event: 'counts', data: { stage, counts } }))
           .catch((err: Error) => this.app.log.warn({ err: err.message, stage }, 'dashboard could not read queue counts'));
       }, COUNTS_DEBOUNCE_MS),
@@ -103,7 +105,7 @@ export class EventHub {
             if (at >= 0 && fields[at + 1]) ids.push(fields[at + 1]!);
           }
         }
-        for (const alert of await this.app.alerts.getAlerts(ids)) this.emit({ event: 'alert', data: { id: alert.id, html: this.renderAlert(alert) } });
+        for (const alert of await this.app.alerts.getAlerts(ids)) this.emit({ event: 'alert', data: { id: alert.id, html: this.renderAlert(alert, 'en'), html_ar: this.renderAlert(alert, 'ar') } });
       } catch (err) {
         if (this.stopped) return;
         this.app.log.warn({ err: (err as Error).message }, 'dashboard alert stream read failed; retrying');
@@ -120,12 +122,7 @@ export class EventHub {
     await this.starting?.catch(() => {});
     // disconnect() ends a pending XREAD BLOCK at once (quit would wait for it).
     this.alertConnection?.disconnect();
-    await Promise.all(
-      this.queueEvents.map(async ({ events, connection }) => {
-        await events.close().catch(() => {});
-        connection.disconnect();
-      }),
-    );
+    await this.queueChanges?.close();
   }
 }
 

@@ -1,0 +1,113 @@
+// The dashboard's interface language: English or Arabic, chosen with `?lang=` and remembered in a cookie.
+// Only the interface is translated; reporting is shown in the language it was written in.
+
+export const LANGS = ['en', 'ar'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export const LANG_COOKIE = 'marsad_lang';
+
+export function isLang(value: unknown): value is Lang {
+  return value === 'en' || value === 'ar';
+}
+
+/** `dir` of the page for an interface language. */
+export function dirOf(lang: Lang): 'rtl' | 'ltr' {
+  return lang === 'ar' ? 'rtl' : 'ltr';
+}
+
+const WORDS = {
+  overview: ['Overview', 'نظرة عامة'],
+  milestones: ['Milestones', 'المحطات'],
+  health: ['Queues and feeds', 'الطوابير والمصادر'],
+  queues: ['Queues', 'الطوابير'],
+  feeds: ['Feeds', 'المصادر'],
+  alerts: ['Alerts', 'التنبيهات'],
+  deliveries: ['Deliveries', 'الإرسال'],
+  articles: ['Articles', 'المقالات'],
+  recentAlerts: ['Recent alerts', 'أحدث التنبيهات'],
+  latestArticles: ['Latest articles', 'أحدث المقالات'],
+  bullBoard: ['Jobs (bull-board)', 'المهام (bull-board)'],
+  language: ['العربية', 'English'],
+  generated: ['generated', 'أُنشئت'],
+  live: ['live', 'مباشر'],
+  connecting: ['live updates: connecting…', 'التحديث المباشر: جارٍ الاتصال…'],
+  reconnecting: ['live updates: reconnecting…', 'التحديث المباشر: إعادة الاتصال…'],
+  due: ['due', 'الموعد'],
+  pastDue: ['past due', 'تجاوز الموعد'],
+  notYetDue: ['not yet due', 'لم يحن الموعد'],
+  daysLeft: ['days left', 'يومًا متبقية'],
+  daysLate: ['days late', 'يومًا من التأخير'],
+  latestReports: ['Latest reports', 'أحدث التقارير'],
+  noReports: ['no reports yet', 'لا تقارير بعد'],
+  reportsPerDay: ['reports per day, last 90 days', 'التقارير يوميًا، آخر 90 يومًا'],
+  reports7: ['reports in 7 days', 'تقارير في 7 أيام'],
+  details: ['details', 'التفاصيل'],
+  articlesOf: ['articles', 'المقالات'],
+  queue: ['queue', 'الطابور'],
+  waiting: ['waiting', 'منتظرة'],
+  active: ['active', 'قيد التنفيذ'],
+  delayed: ['delayed', 'مؤجلة'],
+  completed: ['completed', 'منجزة'],
+  failed: ['failed', 'فاشلة'],
+  workers: ['workers', 'العمّال'],
+  throughput: ['done per minute, last hour', 'المنجز في الدقيقة، آخر ساعة'],
+  waitingHour: ['waiting, last hour', 'المنتظرة، آخر ساعة'],
+  failedHour: ['failed, last hour', 'الفاشلة، آخر ساعة'],
+  done1560: ['done 1/15/60 min', 'المنجز 1/15/60 د'],
+  prioritized: ['prioritized', 'ذات أولوية'],
+  oldestWaiting: ['oldest waiting', 'أقدم منتظرة'],
+  noWorker: ['no worker', 'بلا عامل'],
+  feed: ['feed', 'المصدر'],
+  state: ['state', 'الحالة'],
+  lastSuccess: ['last success', 'آخر نجاح'],
+  nextPoll: ['next poll', 'الاستطلاع التالي'],
+  failures: ['failures', 'الإخفاقات'],
+  itemsSeen: ['items seen', 'العناصر'],
+  lastError: ['last error', 'آخر خطأ'],
+  feedOk: ['ok', 'يعمل'],
+  feedFailing: ['failing', 'متعطل'],
+  feedStale: ['stale', 'راكد'],
+  feedNever: ['never polled', 'لم يُستطلع'],
+  unverified: ['unverified', 'غير متحقق'],
+  inARow: ['in a row', 'متتالية'],
+  noFeeds: ['no feeds in feeds.yaml', 'لا مصادر في feeds.yaml'],
+  created: ['created', 'أُنشئ'],
+  milestone: ['milestone', 'المحطة'],
+  articleAndEvidence: ['article and evidence', 'المقال والدليل'],
+  delivery: ['delivery', 'الإرسال'],
+  noAlerts: ['no alerts yet', 'لا تنبيهات بعد'],
+  updated: ['updated', 'حُدّث'],
+  to: ['to', 'إلى'],
+  carries: ['carries', 'يحمل'],
+  status: ['status', 'الحالة'],
+  attempts: ['attempts', 'المحاولات'],
+  noDeliveries: ['no deliveries', 'لا إرسال'],
+  published: ['published', 'النشر'],
+  title: ['title', 'العنوان'],
+  outlet: ['outlet', 'الوسيلة'],
+  lang: ['lang', 'اللغة'],
+  bases: ['bases', 'القواعد'],
+  topics: ['topics', 'المواضيع'],
+  filter: ['filter', 'تصفية'],
+  clear: ['clear', 'مسح'],
+  any: ['any', 'الكل'],
+  noArticles: ['no articles match', 'لا مقالات مطابقة'],
+  page: ['page', 'صفحة'],
+  previous: ['previous', 'السابق'],
+  next: ['next', 'التالي'],
+  all: ['all', 'الكل'],
+  legend: ['Highlights', 'التظليل'],
+  legendBase: ['base', 'قاعدة'],
+  legendTopic: ['topic', 'موضوع'],
+  legendMilestone: ['milestone', 'محطة'],
+  legendStatus: ['Status from the reporting', 'الحالة بحسب التغطية'],
+  totals: ['articles', 'مقالات'],
+  duplicates: ['duplicates', 'مكررة'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type Word = keyof typeof WORDS;
+
+/** The word in the interface language (plain text: escape it where it goes into markup). */
+export function t(lang: Lang, word: Word): string {
+  return WORDS[word][lang === 'ar' ? 1 : 0];
+}

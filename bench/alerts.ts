@@ -23,7 +23,6 @@ import type { MilestoneMentionedBody } from '../src/deliver/webhook.js';
 import { documentId } from '../src/ids.js';
 import { createLogger } from '../src/log.js';
 import type { SourceDocument } from '../src/model.js';
-import { enqueue } from '../src/workers/runtime.js';
 import { mulberry32 } from '../tests/support/random.js';
 
 export interface AlertBenchFigures {
@@ -153,7 +152,7 @@ export async function benchAlerts(opts: { articles?: number; redisUrl?: string; 
     for (const doc of docs) {
       await app.store.putDocument(doc);
       enqueuedAt.set(doc.id, Date.now());
-      await enqueue(app.queues, 'clean', { documentId: doc.id });
+      await app.queues.enqueue('clean', { documentId: doc.id });
     }
     const enqueued = Date.now();
 

@@ -23,10 +23,8 @@ import { conditionalHeaders, feedBounds, isUnchanged, recordSuccess, type FeedSt
 import { decodeBody } from '../src/fetch/charset.js';
 import { createHttpClient, type HttpClient } from '../src/fetch/http.js';
 import { createLogger } from '../src/log.js';
-import { createQueueEvents } from '../src/queues/factory.js';
-import { jobIdFor, type JobData } from '../src/queues/jobs.js';
+import type { JobData } from '../src/queues/jobs.js';
 import type { StageResult } from '../src/queues/pipeline.js';
-import { connect } from '../src/redis/connection.js';
 import { ARTICLES } from '../tests/fixtures/feed-site/articles.js';
 import { loadHtmlFixtures } from '../tests/fixtures/html/load.js';
 import { FeedSite } from '../tests/support/feed-site.js';
@@ -81,7 +79,7 @@ export interface FeedsBench {
 function writeConfig(site: FeedSite): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'marsad-bench-feeds-config-'));
   for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml', 'stories.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
-  writeFileSync(path.join(dir, 'settings.yaml'), 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:bench@example.org\n');
+  writeFileSync(path.join(dir, 'settings.yaml'), 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:bench@example.org\n# every measured poll job is read back: keep them all\nqueues:\n  keepCompletedCount: 100000\n');
   const feeds = Array.from({ length: FEEDS }, (_, i) => {
     const n = String(i + 1).padStart(2, '0');
     return `  - id: bench-feed-${n}\n    url: ${site.baseUrl}/feed.xml?feed=${n}\n    name: Bench Daily ${n}\n    language: ar\n`;
@@ -92,37 +90,20 @@ function writeConfig(site: FeedSite): string {
 
 /** Rounds of force-polls of every feed through the poll queue, one round after the other. */
 async function pollRounds(app: App, site: FeedSite): Promise<FeedsBench['unchanged']> {
-  const connection = connect(app.endpoint.url, 'worker');
-  const events = createQueueEvents('poll', connection, app.config.settings);
-  // One listener for all jobs (Job.waitUntilFinished adds one per job, and Node warns past ten).
-  const pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
-  events.on('completed', ({ jobId }) => pending.get(jobId)?.resolve());
-  events.on('failed', ({ jobId, failedReason }) => pending.get(jobId)?.reject(new Error(`poll job ${jobId} failed: ${failedReason}`)));
-  const finished = (jobId: string): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`poll job ${jobId} not finished within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-      const settle = () => {
-        clearTimeout(timer);
-        pending.delete(jobId);
-      };
-      pending.set(jobId, { resolve: () => (settle(), resolve()), reject: (err) => (settle(), reject(err)) });
-    });
+  const results = await app.queues.watchResults('poll'); // listening before the jobs exist
   try {
-    await events.waitUntilReady();
     // `slot` only names the job (elsewhere a manual poll's time in ms): the round number keeps the ids distinct.
     const round = async (slot: number): Promise<void> => {
       const data = app.config.feeds.map((f): JobData<'poll'> => ({ feedId: f.id, force: true, slot }));
-      const ids = data.map((d) => jobIdFor('poll', d));
-      const done = Promise.all(ids.map(finished)); // listening before the jobs exist
-      await app.queues.poll.addBulk(data.map((d, i) => ({ name: 'poll', data: d, opts: { jobId: ids[i]! } })));
-      await done;
+      const ids = await app.queues.enqueueMany('poll', data);
+      await Promise.all(ids.map((id) => results.result(id, TIMEOUT_MS)));
     };
     await round(0); // warm-up
     const requestsBefore = site.count('/feed.xml');
     const t0 = performance.now();
     for (let r = 1; r <= POLL_ROUNDS; r++) await round(r);
     const wallMs = performance.now() - t0;
-    const measured = (await app.queues.poll.getJobs(['completed'], 0, -1)).filter((j) => (j.data.slot ?? 0) >= 1 && (j.data.slot ?? 0) <= POLL_ROUNDS);
+    const measured = (await app.queues.queuesForBoard().poll.getJobs(['completed'], 0, -1)).filter((j) => (j.data.slot ?? 0) >= 1 && (j.data.slot ?? 0) <= POLL_ROUNDS);
     return {
       rounds: POLL_ROUNDS,
       polls: measured.length,
@@ -133,8 +114,7 @@ async function pollRounds(app: App, site: FeedSite): Promise<FeedsBench['unchang
       queuedMs: measured.map((j) => (j.processedOn ?? 0) - j.timestamp),
     };
   } finally {
-    await events.close();
-    await connection.quit().catch(() => connection.disconnect());
+    await results.close();
   }
 }
 

@@ -84,7 +84,7 @@ function timeCores(app: App, docs: readonly SourceDocument[]): CoreTimes {
 async function jobTimes(app: App): Promise<{ stage: string; jobs: number; run: Stats; wait: Stats }[]> {
   return Promise.all(
     STAGES.map(async (stage) => {
-      const jobs = await app.queues[stage].getJobs(['completed'], 0, -1);
+      const jobs = await app.queues.queuesForBoard()[stage].getJobs(['completed'], 0, -1);
       const run = jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0));
       const wait = jobs.map((j) => (j.processedOn ?? 0) - j.timestamp);
       return { stage, jobs: jobs.length, run: stats(run), wait: stats(wait) };

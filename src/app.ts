@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from './config/load.js';
 import { compileCores, type Cores } from './cores.js';
 import type { Logger } from './log.js';
-import { createQueues, type StageQueues } from './queues/factory.js';
+import { QueueDoor, type WorkerHandle } from './queues/door.js';
 import type { Stage } from './queues/names.js';
 import { checkEvictionPolicy, connect, resolveRedis, type RedisEndpoint } from './redis/connection.js';
 import { Store } from './store/store.js';
@@ -38,9 +37,10 @@ export interface App {
    * read-only commands never write (they would fail against a Redis at maxmemory).
    */
   unsubscribeKey(): Promise<Buffer>;
-  queues: StageQueues;
-  workers: Worker[];
-  startWorkers(stages: readonly Stage[]): Worker[];
+  /** The door to the queues: the only way to BullMQ (enqueue, counts, workers, schedulers, events). */
+  queues: QueueDoor;
+  workers: WorkerHandle[];
+  startWorkers(stages: readonly Stage[]): WorkerHandle[];
   /** Runs `hook` first when the app closes (e.g. stop an HTTP server before the workers). */
   onClose(hook: () => Promise<unknown>): void;
   /** Closes workers (letting active jobs finish), queues and connections; safe to call twice. */
@@ -62,18 +62,8 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
   const redis = connect(endpoint.url, 'client');
   redis.on('error', (err) => log.error({ err: err.message }, 'redis connection error'));
   await checkEvictionPolicy(redis, log);
-  // Workers block on their connection, so they get their own one without a retry limit.
-  let workerConnection: Redis | null = null;
-  const queues = createQueues(redis, config.settings);
-  // A Queue re-emits its connection's errors; with no listener BullMQ prints them with console.error, raw
-  // multi-line stacks in the JSON log (the dashboard's bull-board reads these queues). The connection's own
-  // listener above logs connection errors already: here they go to debug, anything else to error.
-  for (const queue of Object.values(queues)) {
-    queue.on('error', (err: Error & { code?: string }) => {
-      const connectionError = typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code);
-      log[connectionError ? 'debug' : 'error']({ err: err.message, queue: queue.name }, 'queue error');
-    });
-  }
+  // Workers and queue events block on their connections, so they get their own ones without a retry limit.
+  const queues = new QueueDoor({ connection: redis, openConnection: () => connect(endpoint.url, 'worker'), settings: config.settings, log });
   const store = new Store(redis, config.settings.redis.prefix, { dedupWindowDays: config.settings.dedup.windowDays });
   const http = createHttpClient(config.settings.fetch);
   const robots = new RobotsPolicy(redis, config.settings.redis.prefix, http, config.settings.fetch);
@@ -97,7 +87,7 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
     if (smtpUrl !== null) mailer ??= createMailer({ ...config.settings.smtp, url: smtpUrl });
     return mailer;
   };
-  const workers: Worker[] = [];
+  const workers: WorkerHandle[] = [];
   let closing: Promise<void> | null = null;
   const closeHooks: (() => Promise<unknown>)[] = [];
 
@@ -115,15 +105,10 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
     queues,
     workers,
     startWorkers(stages) {
-      if (!workerConnection) {
-        workerConnection = connect(endpoint.url, 'worker');
-        workerConnection.on('error', (err) => log.error({ err: err.message }, 'redis worker connection error'));
-      }
       const started = startWorkers(
         stages,
         { store, config, cores, http, robots, pacer, alerts, stories, subscribers, rateLimiter, mailer: getMailer, unsubscribeKey, log },
         queues,
-        workerConnection,
       );
       workers.push(...started);
       return started;
@@ -134,11 +119,9 @@ export async function openApp({ log, env = process.env, dataDir = path.resolve('
     close() {
       closing ??= (async () => {
         for (const hook of closeHooks) await hook();
-        await Promise.all(workers.map((w) => w.close()));
-        await Promise.all(Object.values(queues).map((q) => q.close()));
+        await queues.close();
         await http.close();
         mailer?.close();
-        await workerConnection?.quit().catch(() => workerConnection?.disconnect());
         await redis.quit().catch(() => redis.disconnect());
         await endpoint.stop();
       })();

@@ -89,11 +89,11 @@ async function start(app: App, stages: Stage[], ctx: CommandContext, createServe
     ctx.log.warn('fetch.contact is not set in settings.yaml: the sites marsad polls cannot tell who to contact about it');
   }
   if (stages.includes('poll')) {
-    const { added, removed } = await syncPollSchedulers(app.queues.poll, app.config.feeds, app.config.settings);
+    const { added, removed } = await syncPollSchedulers(app.queues, app.config.feeds, app.config.settings);
     ctx.log.info({ feeds: added, removed, tick_ms: tickMs(app.config.settings) }, 'poll schedulers in place');
   }
   const synced = await app.subscribers.syncFromConfig(app.config.subscribers);
-  if (stages.includes('digest')) await syncDigestSchedulers(app.queues.digest, await app.subscribers.list());
+  if (stages.includes('digest')) await syncDigestSchedulers(app.queues, await app.subscribers.list());
   ctx.log.info({ added: synced.added, updated: synced.updated, removed: synced.removed }, 'subscribers from subscribers.yaml in place');
   app.startWorkers(stages);
   if (createServer) {

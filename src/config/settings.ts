@@ -22,9 +22,11 @@ export const SettingsSchema = z
       .object({
         attempts: positiveInt.max(50).default(5),
         backoffDelayMs: positiveInt.default(5_000),
-        keepCompletedSeconds: positiveInt.default(7 * 24 * 3600),
-        keepCompletedCount: positiveInt.default(10_000),
-        keepFailedCount: positiveInt.default(10_000),
+        /** Completed jobs are kept only briefly (the store holds what they did): an hour, at most keepCompletedCount per queue. */
+        keepCompletedSeconds: positiveInt.default(3600),
+        keepCompletedCount: positiveInt.default(100),
+        /** Failed jobs are kept (bounded) so operators can see and retry them. */
+        keepFailedCount: positiveInt.default(1000),
       })
       .strict()
       .prefault({}),

@@ -2,10 +2,6 @@ import type { App } from '../app.js';
 import { feedBounds, initialFeedState, type FeedState } from '../feeds/schedule.js';
 import type { FeedConfig } from '../feeds/schema.js';
 import { STAGES } from '../queues/names.js';
-import { jobIdFor } from '../queues/jobs.js';
-import type { StageResult } from '../queues/pipeline.js';
-import { createQueueEvents } from '../queues/factory.js';
-import { connect } from '../redis/connection.js';
 import { ensureWorkers, waitThroughPipeline, type ProgressSink } from './wait.js';
 
 export interface FeedReport {
@@ -61,14 +57,9 @@ export async function collectFeeds(app: App): Promise<FeedReport[]> {
  * One forced poll job per feed. The slot is the request's time in ms, so each `marsad poll` is a poll
  * of its own (two within one second are not merged), while a retry of one job stays that job.
  */
-export async function enqueueManualPolls(app: App, feeds: readonly FeedConfig[]) {
+export async function enqueueManualPolls(app: App, feeds: readonly FeedConfig[]): Promise<string[]> {
   const slot = Date.now();
-  return Promise.all(
-    feeds.map((feed) => {
-      const data = { feedId: feed.id, force: true, slot };
-      return app.queues.poll.add('poll', data, { jobId: jobIdFor('poll', data) });
-    }),
-  );
+  return app.queues.enqueueMany('poll', feeds.map((feed) => ({ feedId: feed.id, force: true, slot })));
 }
 
 export interface PollOnceResult {
@@ -82,16 +73,15 @@ export interface PollOnceResult {
  * pipeline. Stages no process serves run in this one meanwhile.
  */
 export async function pollFeedsOnce(app: App, feeds: readonly FeedConfig[], opts: { timeoutMs: number; progress?: ProgressSink }): Promise<PollOnceResult> {
-  const eventsConnection = connect(app.endpoint.url, 'worker');
-  const events = createQueueEvents('poll', eventsConnection, app.config.settings);
+  // Watch first, so that no poll's result can come before the watcher.
+  const results = await app.queues.watchResults('poll');
   try {
-    await events.waitUntilReady();
-    const jobs = await enqueueManualPolls(app, feeds);
+    const jobIds = await enqueueManualPolls(app, feeds);
     await ensureWorkers(app, STAGES);
     const polls: PollOnceResult['polls'] = [];
     const found: string[] = [];
-    for (const [i, job] of jobs.entries()) {
-      const result = (await job.waitUntilFinished(events, opts.timeoutMs)) as StageResult;
+    for (const [i, jobId] of jobIds.entries()) {
+      const result = await results.result(jobId, opts.timeoutMs);
       const note = result.note ?? result.status;
       polls.push({ feedId: feeds[i]!.id, note, failed: note.startsWith('failed') });
       found.push(...result.next, ...(result.later ?? []));
@@ -99,8 +89,7 @@ export async function pollFeedsOnce(app: App, feeds: readonly FeedConfig[], opts
     const documents = await waitThroughPipeline(app, found, STAGES, { timeoutMs: opts.timeoutMs, progress: opts.progress });
     return { polls, documents };
   } finally {
-    await events.close();
-    await eventsConnection.quit().catch(() => eventsConnection.disconnect());
+    await results.close();
   }
 }
 

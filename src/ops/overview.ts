@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import type { App } from '../app.js';
 import type { Delivery, DeliveryStatus } from '../alerts/model.js';
 import { collectStatus, type StatusReport } from './status.js';
@@ -20,22 +19,13 @@ export type QueueOverview = StatusReport['queues'][string] & {
   oldestWaitingSeconds: number | null;
 };
 
-/** When a waiting job became runnable: after its delay, or after its last attempt when it is a retry. */
-async function oldestWaitingSince(queue: Queue): Promise<number | null> {
-  // asc: the oldest of the wait list first; prioritized jobs are ordered by priority, so the first is an estimate.
-  const jobs = [...(await queue.getJobs(['wait'], 0, 0, true)), ...(await queue.getJobs(['prioritized'], 0, 0, true))];
-  const since = jobs.filter(Boolean).map((j) => Math.max(j.timestamp + (j.delay ?? 0), j.processedOn ?? 0));
-  return since.length > 0 ? Math.min(...since) : null;
-}
-
 /** `marsad status` per queue, with prioritized jobs and the oldest waiting job's age. */
 export async function collectQueues(app: App, status?: StatusReport): Promise<Record<Stage, QueueOverview>> {
   const report = status ?? (await collectStatus(app));
   const now = Date.now();
   const entries = await Promise.all(
     STAGES.map(async (stage) => {
-      const queue = app.queues[stage];
-      const [{ prioritized = 0 }, since] = await Promise.all([queue.getJobCounts('prioritized'), oldestWaitingSince(queue)]);
+      const [{ prioritized }, since] = await Promise.all([app.queues.jobCounts(stage), app.queues.oldestWaiting(stage)]);
       const overview: QueueOverview = { ...report.queues[stage]!, prioritized, oldestWaitingSeconds: since === null ? null : Math.max(0, Math.round((now - since) / 1000)) };
       return [stage, overview] as const;
     }),

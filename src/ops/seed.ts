@@ -6,7 +6,6 @@ import { decideAlerts } from '../alerts/raise.js';
 import { routeAlert } from '../alerts/route.js';
 import { readSeedFolder } from '../seed/documents.js';
 import type { Article } from '../model.js';
-import { enqueue } from '../workers/runtime.js';
 import { ensureWorkers, sendAndWait, waitThroughPipeline, type ProgressSink } from './wait.js';
 
 export const DEFAULT_SEEDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds');
@@ -43,7 +42,7 @@ export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: nu
     outcomes.set(doc.id, { file: doc.origin.kind === 'seed' ? doc.origin.file : doc.id, id: doc.id, status: created ? 'new' : 'known' });
     if (!done) {
       pending.add(doc.id);
-      await enqueue(app.queues, 'clean', { documentId: doc.id });
+      await app.queues.enqueue('clean', { documentId: doc.id });
     }
   }
 

@@ -12,16 +12,8 @@ export interface StatusReport {
 export async function collectStatus(app: App): Promise<StatusReport> {
   const queues: StatusReport['queues'] = {};
   for (const stage of STAGES) {
-    const q = app.queues[stage];
-    const [counts, workers] = await Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'), q.getWorkersCount()]);
-    queues[stage] = {
-      waiting: counts.waiting ?? 0,
-      active: counts.active ?? 0,
-      delayed: counts.delayed ?? 0,
-      completed: counts.completed ?? 0,
-      failed: counts.failed ?? 0,
-      workers,
-    };
+    const { waiting, active, delayed, completed, failed, workers } = await app.queues.counts(stage);
+    queues[stage] = { waiting, active, delayed, completed, failed, workers };
   }
   return {
     redis: { url: maskUrl(app.endpoint.url), privateServer: app.endpoint.privateServer, prefix: app.config.settings.redis.prefix },

@@ -1,8 +1,7 @@
 import type { Delivery } from '../alerts/model.js';
 import type { App } from '../app.js';
-import { enqueue } from '../workers/runtime.js';
 import type { Article } from '../model.js';
-import { jobIdFor, payloadFor } from '../queues/jobs.js';
+import { payloadFor } from '../queues/jobs.js';
 import type { Stage } from '../queues/names.js';
 
 /** Where a long wait reports how far it is (the CLI draws it on stderr). */
@@ -21,7 +20,7 @@ const FAILURE_CHECK_MS = 2000;
  * on a fresh Redis its alerts would be recorded and routed to nobody (and never again).
  */
 export async function ensureWorkers(app: App, stages: readonly Stage[]): Promise<Stage[]> {
-  const counts = await Promise.all(stages.map((s) => app.queues[s].getWorkersCount()));
+  const counts = await Promise.all(stages.map((s) => app.queues.workersCount(s)));
   const idle = stages.filter((_, i) => counts[i] === 0);
   if (idle.includes('alert')) await app.subscribers.syncFromConfig(app.config.subscribers);
   if (idle.length > 0) {
@@ -56,7 +55,7 @@ export async function waitThroughPipeline(
     }
     // Looking up every pending job is the costly part: do it when a queue's failed count moved (a
     // permanent failure shows at once), else every FAILURE_CHECK_MS (the count stalls at its bound).
-    const failedCounts = pending.size > 0 ? (await Promise.all(stages.map((s) => app.queues[s].getFailedCount()))).join(',') : lastFailedCounts;
+    const failedCounts = pending.size > 0 ? (await Promise.all(stages.map(async (s) => (await app.queues.jobCounts(s)).failed))).join(',') : lastFailedCounts;
     if (failedCounts !== lastFailedCounts || Date.now() - lastFailureCheck > FAILURE_CHECK_MS) {
       lastFailedCounts = failedCounts;
       lastFailureCheck = Date.now();
@@ -84,16 +83,13 @@ export async function waitThroughPipeline(
 async function permanentFailure(app: App, id: string, article: Article | null): Promise<string | null> {
   const next = { cleaned: 'dedup', deduped: 'tag', tagged: 'story', grouped: 'alert', alerted: 'alert' } as const;
   const stage = article !== null ? next[article.stage] : (await app.store.getDocument(id)) ? 'clean' : 'fetch';
-  const jobId = jobIdFor(stage, payloadFor(stage, id));
-  // The state first, then the job: a job read before it failed would carry no failedReason yet.
-  if ((await app.queues[stage].getJobState(jobId)) !== 'failed') return null;
-  const job = await app.queues[stage].getJob(jobId);
-  return `${stage}: ${job?.failedReason || 'failed'}`;
+  const reason = await app.queues.failure(stage, payloadFor(stage, id));
+  return reason === null ? null : `${stage}: ${reason}`;
 }
 
 /** Queues the deliveries, runs a deliver worker here when no process serves the stage, and waits for each first attempt. */
 export async function sendAndWait(app: App, deliveryIds: readonly string[], timeoutMs: number): Promise<Delivery[]> {
-  for (const id of deliveryIds) await enqueue(app.queues, 'deliver', { deliveryId: id });
+  await app.queues.enqueueMany('deliver', deliveryIds.map((deliveryId) => ({ deliveryId })));
   if (deliveryIds.length > 0) await ensureWorkers(app, ['deliver']);
   const deadline = Date.now() + timeoutMs;
   let deliveries = await app.alerts.getDeliveries(deliveryIds);

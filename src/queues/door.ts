@@ -164,12 +164,12 @@ export class QueueDoor {
   }
 
   /** Where the job for `data` (its business-key id) is. */
-  async jobState<S extends Stage>(stage: S, data: JobData<S>): Promise<JobState> {
+  async jobState(stage: Stage, data: JobData<Stage>): Promise<JobState> {
     return this.queues[stage].getJobState(jobIdFor(stage, data));
   }
 
   /** Why the job for `data` failed for good; null when it has not (or is no longer kept). */
-  async failure<S extends Stage>(stage: S, data: JobData<S>): Promise<string | null> {
+  async failure(stage: Stage, data: JobData<Stage>): Promise<string | null> {
     const jobId = jobIdFor(stage, data);
     // The state first, then the job: a job read before it failed would carry no failedReason yet.
     if ((await this.queues[stage].getJobState(jobId)) !== 'failed') return null;

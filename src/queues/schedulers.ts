@@ -1,7 +1,7 @@
-import type { Queue } from 'bullmq';
 import type { Settings } from '../config/settings.js';
 import type { Subscriber } from '../alerts/model.js';
 import type { FeedConfig } from '../feeds/schema.js';
+import type { QueueDoor, ScheduleSpec } from './door.js';
 
 /** Scheduler ids are stored in Redis: never change the form. */
 export function pollSchedulerId(feedId: string): string {
@@ -17,29 +17,18 @@ export function tickMs(settings: Settings): number {
   return Math.max(60_000, (settings.feeds.minIntervalSeconds * 1000) / 5);
 }
 
+/** One job scheduler per feed in feeds.yaml. */
+export function pollSchedules(feeds: readonly FeedConfig[], settings: Settings): ScheduleSpec[] {
+  return feeds.map((feed) => ({ id: pollSchedulerId(feed.id), repeat: { every: tickMs(settings) }, data: { feedId: feed.id } }));
+}
+
 /**
  * One job scheduler per feed in feeds.yaml, and none for feeds no longer there. Upserting is
  * idempotent: every process that runs poll workers may call this at start, and there is still one
  * poll per feed per tick.
  */
-export async function syncPollSchedulers(queue: Queue, feeds: readonly FeedConfig[], settings: Settings): Promise<{ added: number; removed: number }> {
-  const wanted = new Set(feeds.map((f) => pollSchedulerId(f.id)));
-  for (const feed of feeds) {
-    await queue.upsertJobScheduler(pollSchedulerId(feed.id), { every: tickMs(settings) }, {
-      name: 'poll',
-      data: { feedId: feed.id },
-      // Ticks that find a feed not due are noise: keep few of them.
-      opts: { removeOnComplete: { count: 200 }, removeOnFail: { count: 1000 } },
-    });
-  }
-  let removed = 0;
-  for (const scheduler of await queue.getJobSchedulers(0, -1)) {
-    if (scheduler.key.startsWith('poll-') && !wanted.has(scheduler.key)) {
-      await queue.removeJobScheduler(scheduler.key);
-      removed++;
-    }
-  }
-  return { added: feeds.length, removed };
+export function syncPollSchedulers(queues: QueueDoor, feeds: readonly FeedConfig[], settings: Settings): Promise<{ added: number; removed: number }> {
+  return queues.syncSchedulers('poll', 'poll-', pollSchedules(feeds, settings));
 }
 
 export function digestSchedulerId(subscriberId: string): string {
@@ -48,25 +37,22 @@ export function digestSchedulerId(subscriberId: string): string {
 
 /**
  * One scheduler per digest subscriber, firing at its boundaries (top of the hour in UTC, or HH:MM in
- * its time zone, which BullMQ's cron handles across DST); none for the others.
+ * its time zone, which BullMQ's cron handles across DST).
  */
-export async function syncDigestSchedulers(queue: Queue, subscribers: readonly Subscriber[]): Promise<{ added: number; removed: number }> {
-  const wanted = new Map<string, Subscriber>();
-  for (const s of subscribers) if (s.mode === 'digest' && s.digest && !s.disabled) wanted.set(digestSchedulerId(s.id), s);
-  for (const [id, s] of wanted) {
-    const digest = s.digest!;
-    const repeat =
-      digest.every === 'hour'
-        ? { pattern: '0 * * * *', tz: 'UTC' }
-        : { pattern: `${Number(digest.at.slice(3, 5))} ${Number(digest.at.slice(0, 2))} * * *`, tz: digest.timezone };
-    await queue.upsertJobScheduler(id, repeat, { name: 'digest', data: { subscriberId: s.id }, opts: { removeOnComplete: { count: 200 }, removeOnFail: { count: 1000 } } });
-  }
-  let removed = 0;
-  for (const scheduler of await queue.getJobSchedulers(0, -1)) {
-    if (scheduler.key.startsWith('digest-') && !wanted.has(scheduler.key)) {
-      await queue.removeJobScheduler(scheduler.key);
-      removed++;
-    }
-  }
-  return { added: wanted.size, removed };
+export function digestSchedules(subscribers: readonly Subscriber[]): ScheduleSpec[] {
+  return subscribers
+    .filter((s) => s.mode === 'digest' && s.digest && !s.disabled)
+    .map((s) => {
+      const digest = s.digest!;
+      const repeat =
+        digest.every === 'hour'
+          ? { pattern: '0 * * * *', tz: 'UTC' }
+          : { pattern: `${Number(digest.at.slice(3, 5))} ${Number(digest.at.slice(0, 2))} * * *`, tz: digest.timezone };
+      return { id: digestSchedulerId(s.id), repeat, data: { subscriberId: s.id } };
+    });
+}
+
+/** The digest schedulers of `subscribers`, and none for the others. */
+export function syncDigestSchedulers(queues: QueueDoor, subscribers: readonly Subscriber[]): Promise<{ added: number; removed: number }> {
+  return queues.syncSchedulers('digest', 'digest-', digestSchedules(subscribers));
 }

@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { App } from '../app.js';
@@ -109,20 +108,9 @@ export async function registerMetrics(server: FastifyInstance, ctx: ServerContex
     },
   });
 
-  const observe = (outcome: 'completed' | 'failed') => (job: Job | undefined) => {
-    if (job?.processedOn && job.finishedOn) durations.observe({ queue: job.queueName, outcome }, (job.finishedOn - job.processedOn) / 1000);
-  };
-  const onCompleted = observe('completed');
-  const onFailed = observe('failed');
-  for (const worker of app.workers) {
-    worker.on('completed', onCompleted);
-    worker.on('failed', onFailed);
-  }
+  const stopObserving = app.queues.onJobDone(({ stage, outcome, durationMs }) => durations.observe({ queue: stage, outcome }, durationMs / 1000));
   server.addHook('onClose', async () => {
-    for (const worker of app.workers) {
-      worker.off('completed', onCompleted);
-      worker.off('failed', onFailed);
-    }
+    stopObserving();
   });
 
   server.get('/metrics', async (_req, reply) => {

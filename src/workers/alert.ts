@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentFailure } from '../queues/errors.js';
 import { decideAlerts } from '../alerts/raise.js';
 import { routeAlert } from '../alerts/route.js';
 import type { Article } from '../model.js';
@@ -13,7 +13,7 @@ import type { StageDeps } from './deps.js';
  */
 export async function handleAlert({ articleId }: JobData<'alert'>, deps: StageDeps): Promise<StageResult> {
   const article = await deps.store.getArticle(articleId);
-  if (!article) throw new UnrecoverableError(`article ${articleId} is not in the store`);
+  if (!article) throw new PermanentFailure(`article ${articleId} is not in the store`);
   const raised = await raiseAlerts(article, deps, new Date());
   if (raised.alerts === 0) return { status: 'skipped', next: [], note: raised.reason ?? 'no alert' };
   return { status: 'done', next: raised.deliveries, note: `${raised.alerts} alerts, ${raised.deliveries.length} deliveries` };

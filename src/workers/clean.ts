@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentFailure } from '../queues/errors.js';
 import { contentHash } from '../dedup/content-hash.js';
 import { cleanDocument } from '../extract/document.js';
 import type { Article } from '../model.js';
@@ -13,7 +13,7 @@ import type { StageDeps } from './deps.js';
  */
 export async function handleClean({ documentId }: JobData<'clean'>, { store, config, log }: StageDeps): Promise<StageResult> {
   const doc = await store.getDocument(documentId);
-  if (!doc) throw new UnrecoverableError(`document ${documentId} is not in the store`);
+  if (!doc) throw new PermanentFailure(`document ${documentId} is not in the store`);
   const origin = doc.origin;
   const rules = origin.kind === 'feed' ? config.feeds.find((f) => f.id === origin.feedId)?.rules : undefined;
   const clean = cleanDocument(doc, rules);
@@ -28,7 +28,7 @@ export async function handleClean({ documentId }: JobData<'clean'>, { store, con
   if (problem) {
     const reason = `${problem}: check that it is an article (for a feed, its rules in config/feeds.yaml)`;
     await store.recordDocumentFailure(documentId, reason);
-    throw new UnrecoverableError(reason);
+    throw new PermanentFailure(reason);
   }
   const previous = await store.getArticle(documentId);
   const article: Article = {

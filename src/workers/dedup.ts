@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentFailure } from '../queues/errors.js';
 import { urlKey } from '../dedup/canonical-url.js';
 import { DEDUP_DEFAULTS } from '../dedup/defaults.js';
 import { bandKeys, nearDuplicateDecision } from '../dedup/lsh.js';
@@ -25,7 +25,7 @@ interface Match {
  */
 export async function handleDedup({ articleId }: JobData<'dedup'>, { store, config, log }: StageDeps): Promise<StageResult> {
   const article = await store.getArticle(articleId);
-  if (!article) throw new UnrecoverableError(`article ${articleId} is not in the store (was it cleaned?)`);
+  if (!article) throw new PermanentFailure(`article ${articleId} is not in the store (was it cleaned?)`);
   const params = config.settings.dedup;
 
   // Every article joins the bands, duplicates too, so that a later reprint of a reprint is found.

@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentFailure } from '../queues/errors.js';
 import type { Alert, Delivery, Subscriber } from '../alerts/model.js';
 import { unsubscribeToken } from '../alerts/unsubscribe.js';
 import { DELIVERY_ATTEMPTS } from '../deliver/backoff.js';
@@ -40,7 +40,7 @@ type Outcome =
 export async function handleDeliver({ deliveryId }: JobData<'deliver'>, deps: StageDeps, job: JobControl): Promise<StageResult> {
   const { alerts, subscribers, rateLimiter, log } = deps;
   const delivery = await alerts.getDelivery(deliveryId);
-  if (!delivery) throw new UnrecoverableError(`delivery ${deliveryId} is not in the store`);
+  if (!delivery) throw new PermanentFailure(`delivery ${deliveryId} is not in the store`);
   if (delivery.status === 'sent' || delivery.status === 'skipped') return { status: 'skipped', next: [], note: `already ${delivery.status}` };
   const save = (patch: Partial<Delivery>) => alerts.updateDelivery(Object.assign(delivery, patch, { updatedAt: new Date().toISOString() }));
 
@@ -74,7 +74,7 @@ export async function handleDeliver({ deliveryId }: JobData<'deliver'>, deps: St
       await save({ status: outcome.dead ? 'dead' : 'failed', attemptStartedAt: null, lastError: outcome.reason });
       if (outcome.disable) await subscribers.disable(subscriber.id, outcome.reason);
       log.warn({ delivery_id: deliveryId, subscriber_id: subscriber.id, reason: outcome.reason, disabled: outcome.disable }, 'delivery failed for good');
-      throw new UnrecoverableError(outcome.reason);
+      throw new PermanentFailure(outcome.reason);
   }
 }
 

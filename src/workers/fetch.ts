@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentFailure } from '../queues/errors.js';
 import { decodeBody } from '../fetch/charset.js';
 import { FetchError } from '../fetch/http.js';
 import type { SourceDocument } from '../model.js';
@@ -17,14 +17,14 @@ export async function handleFetch({ documentId, slotAt }: JobData<'fetch'>, deps
   const { store, config, http, robots, pacer, log } = deps;
   if (await store.getDocument(documentId)) return { status: 'done', next: [documentId], note: 'already fetched' };
   const item = await store.getFeedItem(documentId);
-  if (!item) throw new UnrecoverableError(`no feed item ${documentId} in the store`);
+  if (!item) throw new PermanentFailure(`no feed item ${documentId} in the store`);
   const host = new URL(item.url).host;
 
   const fail = async (err: FetchError | string): Promise<never> => {
     const reason = typeof err === 'string' ? err : `${err.reason}${err.status ? ` ${err.status}` : ''}: ${err.message}`;
     await store.recordDocumentFailure(documentId, `${item.url}: ${reason}`);
     log.warn({ article_id: documentId, feed_id: item.feedId, url: item.url, reason }, 'fetch failed');
-    if (typeof err === 'string' || err.kind === 'permanent') throw new UnrecoverableError(`${item.url}: ${reason}`);
+    if (typeof err === 'string' || err.kind === 'permanent') throw new PermanentFailure(`${item.url}: ${reason}`);
     throw err;
   };
 

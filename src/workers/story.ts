@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentFailure } from '../queues/errors.js';
 import { estimateJaccard } from '../dedup/minhash.js';
 import { shingleHashes } from '../dedup/shingles.js';
 import type { JobData } from '../queues/jobs.js';
@@ -25,7 +25,7 @@ const OVERLAP_PROBE = 0.08;
  */
 export async function handleStory({ articleId }: JobData<'story'>, { store, stories, cores, log }: StageDeps): Promise<StageResult> {
   const article = await store.getArticle(articleId);
-  if (!article) throw new UnrecoverableError(`article ${articleId} is not in the store (was it tagged?)`);
+  if (!article) throw new PermanentFailure(`article ${articleId} is not in the store (was it tagged?)`);
   const lexicon = cores.stories;
   const features = storyFeatures(lexicon, cores.gazetteer, article);
   const lookup = lookupConcepts(lexicon, features);

@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentFailure } from '../queues/errors.js';
 import { tagArticle } from '../cores.js';
 import type { JobData } from '../queues/jobs.js';
 import type { StageResult } from '../queues/pipeline.js';
@@ -7,7 +7,7 @@ import type { StageDeps } from './deps.js';
 /** Tag stage: bases, topics and milestone mentions from the taxonomy, with their evidence. */
 export async function handleTag({ articleId }: JobData<'tag'>, { store, cores, log }: StageDeps): Promise<StageResult> {
   const previous = await store.getArticle(articleId);
-  if (!previous) throw new UnrecoverableError(`article ${articleId} is not in the store (was it cleaned?)`);
+  if (!previous) throw new PermanentFailure(`article ${articleId} is not in the store (was it cleaned?)`);
   const article = { ...previous, ...tagArticle(cores, previous), stage: 'tagged' as const };
   await store.saveArticle(article, previous);
   if (article.milestones.length > 0) {

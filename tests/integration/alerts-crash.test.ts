@@ -39,7 +39,7 @@ const hook = new WebhookReceiver(secret);
 
 async function attached(expected: number): Promise<void> {
   // A worker process attaches once it has loaded the app: seconds on a loaded machine.
-  await vi.waitFor(async () => expect(await app.queues.deliver.getWorkersCount()).toBe(expected), { timeout: PROCESS_MS, interval: INTERVAL_MS });
+  await vi.waitFor(async () => expect(await app.queues.workersCount('deliver')).toBe(expected), { timeout: PROCESS_MS, interval: INTERVAL_MS });
 }
 
 beforeAll(async () => {

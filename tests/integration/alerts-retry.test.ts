@@ -98,7 +98,7 @@ describe('a receiver that is down for its first attempts', { timeout: SLOW_TEST_
     const sent = await waitForDelivery(app, id, (d) => d.status === 'sent');
     expect(sent).toMatchObject({ attempts: 3, lastError: null, attemptStartedAt: null });
     expect((await waitForJobState(app, id, 'completed')).id).toBe(job.id);
-    const jobs = await app.queues.deliver.getJobs(['completed', 'failed', 'delayed', 'waiting', 'active']);
+    const jobs = await app.queues.queuesForBoard().deliver.getJobs(['completed', 'failed', 'delayed', 'waiting', 'active']);
     expect(jobs.filter((j) => (j.data as { deliveryId: string }).deliveryId === id)).toHaveLength(1);
 
     expect(flaky.requests.map((r) => r.verified)).toEqual([true, true, true]);

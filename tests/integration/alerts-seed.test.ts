@@ -52,7 +52,7 @@ describe('seeding', { timeout: SLOW_TEST_MS }, () => {
     // queued has been sent once the queue is settled.
     await deliveriesSettled(app);
     expect(hook.requests).toHaveLength(0);
-    expect(await app.queues.deliver.count()).toBe(0);
+    expect(await app.queues.jobCounts('deliver')).toMatchObject({ waiting: 0, prioritized: 0, delayed: 0 });
   });
 
   it('delivers them with deliverSeedAlerts (marsad seed --alert), once each', async () => {

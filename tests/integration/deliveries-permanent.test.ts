@@ -7,7 +7,6 @@ import { newDelivery } from '../../src/alerts/route.js';
 import { openApp, type App } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { keys } from '../../src/store/keys.js';
-import { enqueue } from '../../src/workers/runtime.js';
 import { configDir, waitForJobState } from '../support/alerts-harness.js';
 import { INTERVAL_MS, WAIT_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
@@ -53,7 +52,7 @@ afterAll(async () => {
 
 async function deliverOnce(id: string, subscriberId: string, channel: 'email' | 'webhook') {
   await app.alerts.createDelivery(newDelivery(id, subscriberId, channel, [], null, new Date()));
-  await enqueue(app.queues, 'deliver', { deliveryId: id });
+  await app.queues.enqueue('deliver', { deliveryId: id });
   const job = await waitForJobState(app, id, 'failed');
   return { job, delivery: (await app.alerts.getDelivery(id))! };
 }

@@ -66,7 +66,7 @@ describe('a dashboard with no workers anywhere', () => {
   afterAll(async () => d?.close());
 
   it('/readyz answers 503 with the reasons when a queue has waiting jobs and no worker', async () => {
-    await d.app.queues.fetch.add('fetch', { documentId: '0123456789abcdef' }, { jobId: 'readyz-probe' });
+    await d.app.queues.enqueue('fetch', { documentId: '0123456789abcdef' });
     const res = await fetch(`${d.base}/readyz`);
     expect(res.status).toBe(503);
     const body = (await res.json()) as { status: string; reasons: string[] };

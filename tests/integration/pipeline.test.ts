@@ -132,11 +132,11 @@ describe('the seed set through clean -> dedup -> tag on Redis', { timeout: SLOW_
   });
 
   it('creates nothing new when the seeds are seeded again', async () => {
-    const before = await app.queues.clean.getJobCounts();
+    const before = await app.queues.jobCounts('clean');
     const again = await seedDocuments(app, SEEDS, { timeoutMs: PIPELINE_MS });
     expect(again).toMatchObject({ documents: 5, new: 0, known: 5, failed: 0 });
     expect(await app.store.countArticles()).toBe(5);
-    expect(await app.queues.clean.getJobCounts()).toEqual(before);
+    expect(await app.queues.jobCounts('clean')).toEqual(before);
   });
 
   it('links a reprint of a seed (new headline, other furniture, light edits) to the original', async () => {

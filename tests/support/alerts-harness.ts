@@ -89,7 +89,7 @@ export async function alertIdOf(app: App, articleId: string, milestoneId: string
 }
 
 export async function deliveryJob(app: App, deliveryId: string) {
-  return app.queues.deliver.getJob(jobIdFor('deliver', { deliveryId }));
+  return app.queues.queuesForBoard().deliver.getJob(jobIdFor('deliver', { deliveryId }));
 }
 
 export async function getDelivery(app: App, id: string): Promise<Delivery> {
@@ -145,7 +145,8 @@ export async function queuesSettled(app: App, stages: readonly Stage[], timeout 
     async () => {
       const busy: string[] = [];
       for (const stage of stages) {
-        const counts = await app.queues[stage].getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        const { waiting, active, delayed, prioritized } = await app.queues.jobCounts(stage);
+        const counts = { waiting, active, delayed, prioritized };
         for (const [state, n] of Object.entries(counts)) if (n > 0) busy.push(`${stage}: ${n} ${state}`);
       }
       if (busy.length > 0) throw new Error(`queues still busy (${busy.join(', ')})`);

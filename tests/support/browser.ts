@@ -11,7 +11,6 @@ import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/ops/seed.js';
 import { documentId } from '../../src/ids.js';
 import type { SourceDocument } from '../../src/model.js';
 import { createServer } from '../../src/server/server.js';
-import { enqueue } from '../../src/workers/runtime.js';
 import { DOCUMENT_STAGES } from '../../src/queues/names.js';
 import { alertEnv, configDir, openAlertApp, queuesSettled } from './alerts-harness.js';
 import { PIPELINE_MS } from './limits.js';
@@ -89,7 +88,7 @@ export function liveDocument(now = new Date()): SourceDocument {
 /** Puts the document in the store and on the clean queue; the seed run's workers take it from there. */
 export async function enqueueDocument(app: App, doc: SourceDocument): Promise<void> {
   await app.store.putDocument(doc);
-  await enqueue(app.queues, 'clean', { documentId: doc.id });
+  await app.queues.enqueue('clean', { documentId: doc.id });
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -1,5 +1,6 @@
 import { PermanentFailure } from '../queues/errors.js';
 import { contentHash } from '../dedup/content-hash.js';
+import { notAnArticle } from '../extract/accept.js';
 import { cleanDocument } from '../extract/document.js';
 import type { Article } from '../model.js';
 import type { JobData } from '../queues/jobs.js';
@@ -8,8 +9,8 @@ import { words } from '../text/arabic.js';
 import type { StageDeps } from './deps.js';
 
 /**
- * Clean stage: document -> article. A document with no article text left is a permanent failure,
- * recorded for operators. A replay keeps the article's first-seen order and its duplicate link.
+ * Clean stage: document -> article. A page that is not an article (notAnArticle) is a permanent
+ * failure, recorded for operators. A replay keeps the article's first-seen order and its duplicate link.
  */
 export async function handleClean({ documentId }: JobData<'clean'>, { store, config, log }: StageDeps): Promise<StageResult> {
   const doc = await store.getDocument(documentId);
@@ -17,16 +18,8 @@ export async function handleClean({ documentId }: JobData<'clean'>, { store, con
   const origin = doc.origin;
   const rules = origin.kind === 'feed' ? config.feeds.find((f) => f.id === origin.feedId)?.rules : undefined;
   const clean = cleanDocument(doc, rules);
-  const where = origin.kind === 'seed' ? origin.file : origin.url;
-  // A page with too little text (a video page, a paywall) is marked as failed, never stored as an empty article.
-  const problem =
-    clean.text.trim() === ''
-      ? `no article text left in ${where} after removing the page's furniture`
-      : clean.tooLittleText
-        ? `too little article text in ${where} (${clean.text.length} characters): a video or gallery page, a paywall, or a page the cleaner misreads`
-        : null;
-  if (problem) {
-    const reason = `${problem}: check that it is an article (for a feed, its rules in config/feeds.yaml)`;
+  const reason = notAnArticle(clean, origin.kind === 'seed' ? origin.file : origin.url);
+  if (reason) {
     await store.recordDocumentFailure(documentId, reason);
     throw new PermanentFailure(reason);
   }

@@ -1,9 +1,9 @@
 import { PermanentFailure } from '../queues/errors.js';
 import { urlKey } from '../dedup/canonical-url.js';
 import { DEDUP_DEFAULTS } from '../dedup/defaults.js';
-import { bandKeys, nearDuplicateDecision } from '../dedup/lsh.js';
+import { claimedMatch, decideDuplicate } from '../dedup/decide.js';
+import { bandKeys } from '../dedup/lsh.js';
 import { signTokens } from '../dedup/minhash.js';
-import type { Article } from '../model.js';
 import type { JobData } from '../queues/jobs.js';
 import type { StageResult } from '../queues/pipeline.js';
 import { words } from '../text/arabic.js';
@@ -12,16 +12,10 @@ import type { StageDeps } from './deps.js';
 /** Candidates confirmed per article: bounds the work per article whatever the size of the store. */
 const MAX_CANDIDATES = 64;
 
-interface Match {
-  original: string;
-  kind: NonNullable<Article['duplicateMatch']>;
-  similarity: number;
-}
-
 /**
  * Dedup stage: the same canonical URL, the same normalized text, or a near-duplicate found through
- * LSH bands and confirmed on the full MinHash signature. A duplicate is kept and linked to the
- * original of its group, never dropped.
+ * LSH bands and confirmed on the full MinHash signature (the decision itself: dedup/decide.ts). A
+ * duplicate is kept and linked to the original of its group, never dropped.
  */
 export async function handleDedup({ articleId }: JobData<'dedup'>, { store, config, log }: StageDeps): Promise<StageResult> {
   const article = await store.getArticle(articleId);
@@ -43,23 +37,10 @@ export async function handleDedup({ articleId }: JobData<'dedup'>, { store, conf
     MAX_CANDIDATES,
   );
 
-  let match: Match | null = null;
-  if (registration.urlHolder !== null && registration.urlHolder !== articleId) {
-    match = { original: registration.urlHolder, kind: 'url', similarity: 1 };
-  } else if (registration.hashHolder !== articleId) {
-    match = { original: registration.hashHolder, kind: 'exact', similarity: 1 };
-  } else if (registration.candidates.length > 0) {
-    const signatures = await store.getSignatures(registration.candidates);
-    for (const [id, other] of signatures) {
-      const decision = nearDuplicateDecision(signed.signature, other.signature, params.threshold, {
-        sizeA: signed.shingleCount,
-        sizeB: other.shingleCount,
-      });
-      if (decision.duplicate && (!match || decision.jaccard > match.similarity)) {
-        match = { original: id, kind: 'near', similarity: round(decision.jaccard) };
-      }
-    }
-  }
+  const claims = { urlHolder: registration.urlHolder, hashHolder: registration.hashHolder };
+  // The candidates' signatures are read only when the URL and text claims do not decide already.
+  const candidates = claimedMatch(articleId, claims) === null ? await store.getSignatures(registration.candidates) : new Map();
+  const match = decideDuplicate(articleId, claims, signed, candidates, params.threshold);
 
   const previousOriginal = article.duplicateOf;
   if (match) {
@@ -77,8 +58,4 @@ export async function handleDedup({ articleId }: JobData<'dedup'>, { store, conf
   await store.setDuplicateLink(article, previousOriginal);
   if (match) log.info({ article_id: articleId, duplicate_of: article.duplicateOf, match: match.kind, similarity: match.similarity }, 'duplicate');
   return { status: 'done', next: [articleId], note: match ? `duplicate of ${article.duplicateOf} (${match.kind})` : 'original' };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -1,5 +1,6 @@
 import { openApp } from '../app.js';
 import { retryDelivery } from '../ops/deliveries.js';
+import { alignColumns } from './columns.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 
@@ -58,11 +59,9 @@ export async function deliveriesCommand(positionals: string[], opts: { json?: bo
       return 0;
     }
     if (deliveries.length === 0) ctx.out.write(opts.dead ? 'no dead deliveries\n' : 'no deliveries\n');
-    for (const d of deliveries) {
-      ctx.out.write(
-        `${d.id}  ${d.status.toUpperCase()}  ${d.channel} to ${d.subscriberId}, ${d.digest ? `digest of ${d.alertIds.length} alerts` : d.alertIds[0]}\n` +
-          `  attempts ${d.attempts}, updated ${d.updatedAt}${d.sentAt ? `, sent ${d.sentAt}` : ''}${d.lastError ? `\n  last error: ${d.lastError}` : ''}\n`,
-      );
+    const heads = alignColumns(deliveries.map((d) => [d.id, d.status.toUpperCase(), d.channel, `to ${d.subscriberId},`, d.digest ? `digest of ${d.alertIds.length} alerts` : (d.alertIds[0] ?? '')]));
+    for (const [i, d] of deliveries.entries()) {
+      ctx.out.write(`${heads[i]}\n  attempts ${d.attempts}, updated ${d.updatedAt}${d.sentAt ? `, sent ${d.sentAt}` : ''}${d.lastError ? `\n  last error: ${d.lastError}` : ''}\n`);
     }
     return 0;
   } finally {

@@ -57,10 +57,14 @@ interface Io {
  * Runs one command's body with a logger, and turns the errors users cause into one line on stderr and an
  * exit code: 2 for a usage error (with the usage), 1 for bad configuration, no Redis, or Redis out of memory.
  */
-async function execute(command: AnyCommand, io: Io, run: (ctx: CommandContext) => Promise<number>): Promise<number> {
+async function execute(command: AnyCommand, io: Io, run: (ctx: CommandContext) => Promise<number>, opts: { untilSignal: boolean }): Promise<number> {
   const { createLogger } = await import('../log.js');
   const log = createLogger(io.env);
   const name = pathOf(command)[0]!;
+  // A one-shot command stopped by a signal exits through process.exit, so that its exit hooks run (they
+  // stop a private redis-server it started); the commands that run until a signal handle it themselves.
+  const onSignal = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
+  if (!opts.untilSignal) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
   try {
     return await run({ args: io.args, log, out: io.out, err: io.err });
   } catch (e) {
@@ -80,14 +84,15 @@ async function execute(command: AnyCommand, io: Io, run: (ctx: CommandContext) =
     }
     throw e;
   } finally {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
     log.flush();
   }
 }
 
 /** The command tree; each action records its exit code in `exit.code`. */
 function program(io: Io, exit: { code: number }) {
-  const run = (command: AnyCommand, body: (ctx: CommandContext) => Promise<number>) => async () => {
-    exit.code = await execute(command, io, body);
+  const run = (command: AnyCommand, body: (ctx: CommandContext) => Promise<number>, untilSignal = false) => async () => {
+    exit.code = await execute(command, io, body, { untilSignal });
   };
   const marsad = new Command('marsad')
     .description('marsad: monitors reporting on the US and coalition withdrawal from Iraq and Syria')
@@ -99,21 +104,21 @@ function program(io: Io, exit: { code: number }) {
   // Subcommands inherit the settings above (exitOverride, output) when made with .command().
 
   const runCmd = marsad.command('run').description('run every worker in one process until SIGINT/SIGTERM').usage('');
-  runCmd.action((_o, c) => run(c, async (ctx) => (await import('./run.js')).runCommand(ctx))());
+  runCmd.action((_o, c) => run(c, async (ctx) => (await import('./run.js')).runCommand(ctx), true)());
 
   const dashboard = marsad
     .command('dashboard')
     .description('the HTTP server alone: dashboard, JSON API, /metrics, /healthz, /readyz, unsubscribe links (marsad run starts it too)')
     .usage('')
     .addHelpText('after', '\nListens on MARSAD_PORT (default 8080) and http.host of settings.yaml (default 127.0.0.1).');
-  dashboard.action((_o, c) => run(c, async (ctx) => (await import('./run.js')).dashboardCommand(ctx))());
+  dashboard.action((_o, c) => run(c, async (ctx) => (await import('./run.js')).dashboardCommand(ctx), true)());
 
   marsad
     .command('worker')
     .description('run the workers of some stages (default: all) until SIGINT/SIGTERM')
     .usage('[STAGE...]')
     .argument('[stages...]', `stages: ${STAGES.join(' ')} (default: all)`)
-    .action((stages, _o, c) => run(c, async (ctx) => (await import('./run.js')).workerCommand(stages, ctx))());
+    .action((stages, _o, c) => run(c, async (ctx) => (await import('./run.js')).workerCommand(stages, ctx), true)());
 
   marsad
     .command('seed')

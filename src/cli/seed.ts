@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { openApp } from '../app.js';
 import { DEFAULT_SEEDS_DIR, deliverSeedAlerts, seedDocuments, type SeedSummary } from '../ops/seed.js';
+import { seedFolderProblem } from '../seed/documents.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 import { Progress } from './progress.js';
@@ -9,6 +10,12 @@ export async function seedCommand(opts: { dir?: string; alert?: boolean; timeout
   const dir = path.resolve(opts.dir ?? DEFAULT_SEEDS_DIR);
   const timeoutSeconds = opts.timeout === undefined ? 600 : Number(opts.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout takes a number of seconds, got "${opts.timeout}"`);
+  // Checked before Redis is needed (and before a private redis-server starts for nothing).
+  const problem = seedFolderProblem(dir);
+  if (problem !== null) {
+    ctx.err.write(`marsad seed: ${problem}\n`);
+    return 1;
+  }
   const app = await openApp({ log: ctx.log });
   try {
     const summary = await seedDocuments(app, dir, { timeoutMs: timeoutSeconds * 1000, progress: new Progress('seed', ctx.err) });

@@ -38,7 +38,7 @@ export async function statusCommand(opts: { json?: boolean }, ctx: CommandContex
     ctx.out.write(`articles ${report.articles}, of which duplicates ${report.duplicates}; alerts ${alerts}; deliveries ${deliveries.total} (dead ${deliveries.dead}; ${Object.entries(deliveries.byStatus).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})\n\n`);
     for (const m of milestones) {
       const last = m.latestMentions[0];
-      ctx.out.write(`${m.id} (due ${m.due}): ${m.reportsLast7Days} reports in 7 days${last ? `; latest ${last.date} ${last.outlet ?? ''} «${(last.title ?? '').slice(0, 80)}»` : ''}\n`);
+      ctx.out.write(`${m.id} (due ${m.due}): ${m.reportsLast7Days} report${m.reportsLast7Days === 1 ? '' : 's'} in 7 days${last ? `; latest ${last.date} ${last.outlet ?? ''} «${(last.title ?? '').slice(0, 80)}»` : ''}\n`);
     }
     return 0;
   } finally {

@@ -6,9 +6,7 @@ import { redact, SubscriberError, type RedactedSubscriber } from '../subscribers
 import { subscriberEntrySchema, unknownFilterIds, type KnownIds, type SubscriberEntry } from '../subscribers/schema.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
-
-
-
+import { alignColumns } from './columns.js';
 
 export interface SubscribersOptions {
   json?: boolean;
@@ -63,7 +61,7 @@ export async function subscribersCommand(positionals: string[], values: Record<s
     try {
       if (sub === 'list') {
         const all = (await registry.list()).map(redact);
-        ctx.out.write(opts.json ? JSON.stringify(all, null, 2) + '\n' : all.map(formatSubscriber).join('') || `no subscribers: add one to ${path.join(config.dir, 'subscribers.yaml')}, or with \`marsad subscribers add\`\n`);
+        ctx.out.write(opts.json ? JSON.stringify(all, null, 2) + '\n' : formatSubscribers(all) || `no subscribers: add one to ${path.join(config.dir, 'subscribers.yaml')}, or with \`marsad subscribers add\`\n`);
       } else if (sub === 'add') {
         const added = await registry.add(input!);
         ctx.log.info({ subscriber_id: added.id, channel: added.channel }, 'subscriber added');
@@ -169,14 +167,23 @@ function parseRateLimit(value: string): unknown {
   return { max: Number(m[1]), per: m[2] };
 }
 
-function formatSubscriber(s: RedactedSubscriber): string {
-  const where = s.channel === 'webhook' ? `webhook ${s.url}  secret ${s.secret}` : `email ${s.email}`;
+/** The first line of each subscriber, in columns: id, channel, address, secret. */
+function headLines(subscribers: readonly RedactedSubscriber[]): string[] {
+  return alignColumns(subscribers.map((s) => (s.channel === 'webhook' ? [s.id, 'webhook', s.url, `secret ${s.secret}`] : [s.id, 'email', s.email, ''])));
+}
+
+function formatSubscribers(subscribers: readonly RedactedSubscriber[]): string {
+  const heads = headLines(subscribers);
+  return subscribers.map((s, i) => formatSubscriber(s, heads[i]!)).join('');
+}
+
+function formatSubscriber(s: RedactedSubscriber, head = headLines([s])[0]!): string {
   const when = s.mode === 'immediate' ? 'immediate' : formatDigest(s.digest);
   const filters = Object.entries(s.filters)
     .filter(([, list]) => list.length > 0)
     .map(([key, list]) => `${key}: ${list.join(', ')}`);
   const on = s.on === 'status' ? 'status changes only' : 'every report';
-  const lines = [`${s.id}  ${where}`, `  ${when}, ${on}, ${s.managedBy === 'config' ? 'from subscribers.yaml' : 'added with the CLI'}${s.disabled ? `, DISABLED since ${s.disabled.at}: ${s.disabled.reason}` : ''}`];
+  const lines = [head, `  ${when}, ${on}, ${s.managedBy === 'config' ? 'from subscribers.yaml' : 'added with the CLI'}${s.disabled ? `, DISABLED since ${s.disabled.at}: ${s.disabled.reason}` : ''}`];
   lines.push(`  filters: ${filters.join('; ') || 'none (every alert)'}`);
   if (s.rateLimit) lines.push(`  rate limit: ${s.rateLimit.max} per ${formatSeconds(s.rateLimit.perSeconds)}`);
   return lines.join('\n') + '\n\n';

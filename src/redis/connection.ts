@@ -5,6 +5,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { Logger } from 'pino';
 import { isClusterUrl, parseClusterUrl, type ClusterAddress } from './cluster.js';
 import { NoRedisError } from './errors.js';
+import { adoptOrphan, recordOwner, stopOnExit } from './private-owner.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -129,10 +130,13 @@ async function startPrivateServer(url: string, dataDir: string, log: Logger, env
   for (let i = 0; i < 50; i++) {
     if (child.exitCode === null && child.signalCode === null && (await redisAnswers(url, 200))) {
       log.info({ data_dir: dataDir, pid: child.pid, port }, `no Redis answered on ${url}: started a private redis-server with AOF in ${dataDir}`);
+      recordOwner(dataDir, child.pid!);
+      const unguard = stopOnExit(child.pid!);
       return {
         url,
         privateServer: true,
         async stop() {
+          unguard();
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;
         },
@@ -161,7 +165,8 @@ export interface ResolveOptions {
 }
 
 /**
- * REDIS_URL when set (it must answer); else the default endpoint when something answers there; else a
+ * REDIS_URL when set (it must answer); else the default endpoint when something answers there (a private
+ * server left running by a marsad that is gone is taken over, and stopped at the end); else a
  * private redis-server from PATH on the default endpoint's port, with AOF under `dataDir`; else a
  * NoRedisError naming the three ways.
  */
@@ -177,7 +182,7 @@ export async function resolveRedis(redisUrl: string | undefined, dataDir: string
     if (found === 'cluster-node') throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)} is a node of a Redis Cluster: name the cluster with REDIS_URL=redis+cluster://host1:port1,host2:port2 (rediss+cluster:// for TLS).`);
     return { url: redisUrl, stop: none, privateServer: false };
   }
-  if (await redisAnswers(defaultUrl)) return { url: defaultUrl, stop: none, privateServer: false };
+  if (await redisAnswers(defaultUrl)) return (await adoptOrphan(defaultUrl, dataDir, log)) ?? { url: defaultUrl, stop: none, privateServer: false };
   if (hasRedisServer(env)) return startPrivateServer(defaultUrl, dataDir, log, env);
   throw new NoRedisError(`No REDIS_URL is set, nothing answers on ${maskUrl(defaultUrl)} and there is no redis-server on the PATH.\n${NO_REDIS_HELP}`);
 }

@@ -63,10 +63,14 @@ export const MANIFEST_FILE = 'manifest.yaml';
  * Reads every seed document of a folder (sorted by name) with what its manifest says about it.
  * Files that cannot be read or parsed are returned as problems, never dropped silently.
  */
+/** Why `dir` cannot be seeded from (one line), or null: checked by the CLI before it opens Redis. */
+export function seedFolderProblem(dir: string): string | null {
+  return existsSync(dir) && statSync(dir).isDirectory() ? null : `${dir}: not a folder. Give a folder of .txt, .html or .json documents with --dir.`;
+}
+
 export function readSeedFolder(dir: string, receivedAt: string): { documents: SourceDocument[]; problems: string[] } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new Error(`${dir}: not a folder. Give a folder of .txt, .html or .json documents with --dir.`);
-  }
+  const problem = seedFolderProblem(dir);
+  if (problem !== null) throw new Error(problem);
   const manifestPath = path.join(dir, MANIFEST_FILE);
   const manifest = existsSync(manifestPath)
     ? parseYamlConfig(manifestPath, readFileSync(manifestPath, 'utf8'), ManifestSchema).documents

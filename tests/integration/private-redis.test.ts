@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { NoRedisError, resolveRedis, type RedisEndpoint } from '../../src/redis/connection.js';
 import { testRedisUrl } from '../support/redis.js';
-import { freePort, pings } from './processes.js';
+import { WAIT_MS } from '../support/limits.js';
+import { assertFreshBuild, freePort, killAll, pings, REPO, start } from './processes.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'marsad-private-redis-'));
 const endpoints: RedisEndpoint[] = [];
@@ -36,6 +37,7 @@ async function withClient<T>(url: string, use: (r: Redis) => Promise<T>): Promis
 }
 
 afterAll(async () => {
+  await killAll();
   await Promise.all(endpoints.map((e) => e.stop()));
   // Belt and braces: nothing a test started may outlive the file.
   for (const port of ports) {
@@ -111,5 +113,67 @@ describe('resolveRedis', () => {
     expect(message).toContain(`REDIS_URL=redis://***@127.0.0.1:${port} does not answer`);
     expect(message).not.toContain('s3cret');
     expect(await pings(`redis://127.0.0.1:${port}`)).toBe(false);
+  });
+});
+
+/**
+ * A marsad process (the built resolveRedis, as a one-shot command opens it) that starts a private server on
+ * `defaultUrl`, prints "ready", then exits at once (`exit`) or waits to be killed (`wait`).
+ */
+function privateServerProcess(defaultUrl: string, dataDir: string, then: 'exit' | 'wait') {
+  const script = `
+    const { resolveRedis } = await import(${JSON.stringify(path.join(REPO, 'dist/redis/connection.js'))});
+    const log = { info() {}, warn() {}, error() {}, debug() {} };
+    await resolveRedis(undefined, ${JSON.stringify(dataDir)}, log, { defaultUrl: ${JSON.stringify(defaultUrl)} });
+    console.log('ready');
+    if (${JSON.stringify(then)} === 'exit') process.exit(0);
+    setInterval(() => {}, 1000);`;
+  return start(process.execPath, ['--input-type=module', '-e', script], { ...process.env, REDIS_URL: '' });
+}
+
+describe('a private redis-server never outlives marsad', () => {
+  it('a process that exits without stopping its private server takes the server down with it', async () => {
+    assertFreshBuild();
+    const port = await freePort();
+    ports.push(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const ran = await privateServerProcess(url, path.join(tmp, 'exits'), 'exit').exited;
+    expect(ran.stdout, ran.stderr).toContain('ready');
+    await vi.waitFor(async () => expect(await pings(url)).toBe(false), { timeout: WAIT_MS, interval: 100 });
+  });
+
+  it("the server of a marsad that was killed is taken over (private, not external) and stopped at the end", async () => {
+    assertFreshBuild();
+    const port = await freePort();
+    ports.push(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const dataDir = path.join(tmp, 'orphan');
+    const owner = privateServerProcess(url, dataDir, 'wait');
+    await vi.waitFor(() => expect(owner.stdout, owner.stderr).toContain('ready'), { timeout: WAIT_MS, interval: 50 });
+    owner.child.kill('SIGKILL');
+    await owner.exited;
+    expect(await pings(url)).toBe(true);
+
+    const { log, text } = capturingLogger();
+    const adopted = await resolveTracked(undefined, dataDir, log, { defaultUrl: url });
+    expect(adopted).toMatchObject({ url, privateServer: true });
+    expect(text()).toContain('was left running by a marsad that is gone');
+    await adopted.stop();
+    expect(await pings(url)).toBe(false);
+  });
+
+  it("a running marsad's private server is shared with another, which does not stop it", async () => {
+    const port = await freePort();
+    ports.push(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const dataDir = path.join(tmp, 'shared');
+    const first = await resolveTracked(undefined, dataDir, capturingLogger().log, { defaultUrl: url });
+    expect(first.privateServer).toBe(true);
+    const second = await resolveTracked(undefined, dataDir, capturingLogger().log, { defaultUrl: url });
+    expect(second.privateServer).toBe(false);
+    await second.stop();
+    expect(await pings(url)).toBe(true);
+    await first.stop();
+    expect(await pings(url)).toBe(false);
   });
 });

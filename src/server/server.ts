@@ -7,7 +7,7 @@ import { SubscriberError } from '../subscribers/registry.js';
 import { errorResponse, registerApi } from './api.js';
 import { registerAuth } from './auth.js';
 import { registerMetrics } from './metrics.js';
-import { readiness } from '../ops/readiness.js';
+import { readiness, redisUnavailable } from '../ops/readiness.js';
 import { registerPages } from './pages.js';
 
 /** What `marsad run` and `marsad dashboard` check before they start this server (they load this module lazily). */
@@ -20,6 +20,24 @@ const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+
+/** /readyz answers within a second whatever Redis does (an orchestrator's probe gives up at 1 s). */
+const READYZ_DEADLINE_MS = 900;
+/** Routes that never need Redis: they answer while it is down. */
+const WITHOUT_REDIS = new Set(['/healthz', '/readyz', '/login', '/logout']);
+/** What a client is told to wait before trying again while Redis is unavailable. */
+const REDIS_RETRY_AFTER_SECONDS = 5;
+
+/** A Redis that is down, frozen or full, as ioredis reports it on a command: not the request's fault. */
+function redisFailure(err: unknown): string | null {
+  const e = err as { name?: string; message?: string; code?: string };
+  const message = e.message ?? '';
+  if (e.name === 'MaxRetriesPerRequestError' || /^(Connection is closed|Stream isn't writeable|Command timed out)/.test(message) || /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/.test(e.code ?? '')) {
+    return `Redis is unavailable: ${message}`;
+  }
+  if (message.startsWith('OOM ')) return 'Redis is out of memory (maxmemory reached) and refused a write';
+  return null;
+}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>${title}</title>
@@ -61,9 +79,23 @@ export async function createServer(app: App): Promise<FastifyInstance> {
   const ctx = await registerAuth(server, app);
   const key = await app.unsubscribeKey();
 
+  // While Redis is down a request fails at once, 503 with the reason, instead of waiting on reconnects.
+  redisUnavailable(app.redis);
+  server.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route === undefined || WITHOUT_REDIS.has(route) || route.startsWith('/assets/')) return;
+    const down = redisUnavailable(app.redis);
+    if (down) return reply.code(503).header('retry-after', String(REDIS_RETRY_AFTER_SECONDS)).send({ error: 'Redis is unavailable', details: [down] });
+  });
+
   server.setErrorHandler((err, request, reply) => {
     const known = errorResponse(err);
     if (known) return reply.code(known.statusCode).send(known.body);
+    const redis = redisFailure(err);
+    if (redis) {
+      app.log.warn({ err: (err as Error).message, method: request.method, url: request.url.split('?')[0] }, 'http request failed: Redis unavailable');
+      return reply.code(503).header('retry-after', String(REDIS_RETRY_AFTER_SECONDS)).send({ error: 'Redis is unavailable', details: [redis] });
+    }
     app.log.error({ err: (err as Error).message, method: request.method, url: request.url.split('?')[0] }, 'http request failed');
     return reply.code(500).send({ error: 'internal error', details: [] });
   });
@@ -71,7 +103,7 @@ export async function createServer(app: App): Promise<FastifyInstance> {
 
   server.get('/healthz', async () => ({ status: 'ok' }));
   server.get('/readyz', async (_req, reply) => {
-    const { ready, reasons, maxmemoryPolicy } = await readiness(app);
+    const { ready, reasons, maxmemoryPolicy } = await readiness(app, READYZ_DEADLINE_MS);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', reasons, maxmemoryPolicy });
   });
 

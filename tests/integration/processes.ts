@@ -149,10 +149,15 @@ export async function pings(url: string): Promise<boolean> {
   return redisAnswers(url, 5_000);
 }
 
-/** A throwaway redis-server on a free loopback port (no persistence), tracked like every child. */
-export async function startRedisServer(dir: string): Promise<{ url: string; server: Running }> {
-  const port = await freePort();
-  const server = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], process.env, dir);
+/**
+ * A throwaway redis-server on a free loopback port (no persistence), tracked like every child. Fault tests
+ * restart one on its port with its AOF: `port`, and `aof` (appendfsync always: a kill -9 loses no
+ * acknowledged write, so what they check is marsad, not Redis's fsync policy).
+ */
+export async function startRedisServer(dir: string, opts: { port?: number; aof?: boolean } = {}): Promise<{ url: string; server: Running }> {
+  const port = opts.port ?? (await freePort());
+  const persistence = opts.aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const server = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence, '--maxmemory-policy', 'noeviction'], process.env, dir);
   const url = `redis://127.0.0.1:${port}`;
   await vi.waitFor(
     async () => {

@@ -70,36 +70,52 @@ export interface MilestoneOverview {
   due: string;
   bases: string[];
   latestMentions: { articleId: string; title: string | null; outlet: string | null; date: string; language: string; evidence: string | null; duplicateOf: string | null }[];
-  /** Articles (reprints included) marsad first saw in the last 7 days. */
+  /** Articles (reprints included) published in the last 7 days (first seen, when they give no date). */
   reportsLast7Days: number;
   /** The same without reprints: distinct stories. */
   storiesLast7Days: number;
 }
 
 const WEEK_MS = 7 * 24 * 3600_000;
+/** The week's articles are read in pages of this many. */
+const PAGE = 500;
 
 /**
- * Each milestone of milestones.yaml with its latest mentions and last week's counts, from the store's
- * milestone index without reading the week's articles: the week starts at the first article marsad saw
- * in it (a binary search over the listing), and the index is counted from there. "Last 7 days" is
- * therefore when marsad saw the reports, which for new reporting is within minutes of publication.
+ * The reports among `articles` dated at or after `since` (ms): by the date the article gives, and by
+ * when marsad first saw it only when it gives none (so reporting from 2024 seeded today is not this week's).
+ */
+export function reportedSince(articles: readonly Pick<Article, 'published' | 'firstSeen' | 'duplicateOf'>[], since: number): { reports: number; stories: number } {
+  const recent = articles.filter((a) => Date.parse(a.published ?? a.firstSeen) >= since);
+  return { reports: recent.length, stories: recent.filter((a) => !a.duplicateOf).length };
+}
+
+/**
+ * Each milestone of milestones.yaml with its latest mentions and last week's counts. The candidates come
+ * from the store's milestone index from the first article marsad saw in the week (a binary search over
+ * the listing): an article published in the week was first seen in it. Only those are read, for their dates.
  */
 export async function collectMilestones(app: App, latest = 5, now = Date.now()): Promise<MilestoneOverview[]> {
-  const weekStart = await app.store.firstSeqSince(now - WEEK_MS);
+  const since = now - WEEK_MS;
+  const weekStart = await app.store.firstSeqSince(since);
   return Promise.all(
     app.config.milestones.milestones.map(async (m) => {
       const [recent, week] = await Promise.all([
         app.store.getArticles(await app.store.listArticleIds({ milestone: m.id }, latest)),
         app.store.indexSince('milestone', m.id, weekStart),
       ]);
+      let counts = { reports: 0, stories: 0 };
+      for (let i = 0; i < week.ids.length; i += PAGE) {
+        const page = reportedSince(await app.store.getArticles(week.ids.slice(i, i + PAGE)), since);
+        counts = { reports: counts.reports + page.reports, stories: counts.stories + page.stories };
+      }
       return {
         id: m.id,
         title: m.title,
         due: m.due,
         bases: m.bases,
         latestMentions: recent.map((a) => mention(a, m.id)),
-        reportsLast7Days: week.ids.length,
-        storiesLast7Days: week.ids.length - week.reprints,
+        reportsLast7Days: counts.reports,
+        storiesLast7Days: counts.stories,
       };
     }),
   );

@@ -35,6 +35,9 @@ function clusterOptions(address: ClusterAddress, nodeOptions: RedisOptions, extr
   const { username, password, tls } = address;
   return {
     enableReadyCheck: true,
+    // With TLS, connect to each node by the name the cluster gives (managed services give names that
+    // match their certificates), rather than by the address ioredis would resolve it to first.
+    ...(tls ? { dnsLookup: (name: string, callback: (err: null, address: string) => void) => callback(null, name) } : {}),
     ...extra,
     // Every node gets the credentials and TLS of the URL (the seed nodes tell the client about the others).
     redisOptions: { ...nodeOptions, ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }), ...(tls ? { tls: {} } : {}) },

@@ -2,7 +2,7 @@ import type { ActorNames } from '../../milestones/assess.js';
 import type { Article, MilestoneRef, TagRef } from '../../model.js';
 import type { Mention } from '../../tagging/milestones.js';
 import { highlightCues, highlightEvidence, highlightText, type Highlight } from './highlight.js';
-import { esc, label, langAttrs, layout, textLangAttrs, time, type LayoutOptions } from './html.js';
+import { esc, highlightLegend, label, langAttrs, layout, textLangAttrs, time, type LayoutOptions } from './html.js';
 import { attributionHtml, cueLegend, stanceBadge } from './stance.js';
 import { storyLink } from './story.js';
 
@@ -74,7 +74,7 @@ export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce' | 'lan
 <p class="muted">${esc(a.source ?? 'outlet unknown')}${a.author ? `, ${esc(a.author)}` : ''} · published ${time(a.published)} · first seen ${time(a.firstSeen)} · ${esc(a.language)} · ${esc(a.stage)}${a.baseline ? ' · baseline' : ''}${a.url ? ` · <a href="${esc(a.url)}" rel="noreferrer noopener">original</a>` : ''}</p>
 ${a.storyId ? `<p class="story-of">${label('Story', 'القصة')}: ${storyLink(a.storyId, storyReports)}</p>` : ''}
 ${dup}
-<div class="text"${langAttrs(a.language)}>${highlightText(a.text, articleHighlights(a))}</div>
+${highlightLegend(opts.lang ?? 'en')}<div class="text"${langAttrs(a.language)}>${highlightText(a.text, articleHighlights(a))}</div>
 <h3>${label('Milestones', 'المحطات')}</h3>${milestoneList(a.milestones, a.language, names)}
 <h3>${label('Bases', 'القواعد')}</h3>${tagList('base', a.tags.bases, a.language)}
 <h3>${label('Topics', 'المواضيع')}</h3>${tagList('topic', a.tags.topics, a.language)}

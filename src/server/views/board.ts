@@ -4,7 +4,7 @@ import type { MilestoneJson, TimelineJson } from '../../ops/milestones.js';
 import type { MilestoneOverview } from '../../ops/overview.js';
 import { STANCES } from '../../tagging/schema.js';
 import { esc, langAttrs, textLangAttrs } from './html.js';
-import { t, type Lang } from './i18n.js';
+import { statusName, t, type Lang } from './i18n.js';
 import { stanceBadge } from './stance.js';
 
 const DAY_MS = 86_400_000;
@@ -60,10 +60,10 @@ export function perDayChart(counts: readonly number[], now: Date, dueEnd: string
 <text x="0" y="${top + h + 12}">${isoDay(first)}</text><text x="${W}" y="${top + h + 12}" text-anchor="end">${isoDay(now.getTime())}</text></svg>`;
 }
 
-function reportItem(e: TimelineJson): string {
+function reportItem(e: TimelineJson, lang: Lang): string {
   const headline = e.title ?? e.outlet ?? e.articleId;
-  return `<li>${stanceBadge(e.stance)} <a href="/articles/${esc(e.articleId)}"${textLangAttrs(headline)}>${esc(headline)}</a>
-<div class="muted"><span${textLangAttrs(e.outlet)}>${esc(e.outlet ?? '-')}</span> · ${esc(e.undated ? `${e.published.slice(0, 10)} (undated)` : e.published.slice(0, 10))}</div></li>`;
+  return `<li>${stanceBadge(e.stance, statusName(lang, e.stance))} <a href="/articles/${esc(e.articleId)}"${textLangAttrs(headline)}>${esc(headline)}</a>
+<div class="muted"><span${textLangAttrs(e.outlet)}>${esc(e.outlet ?? '-')}</span> · ${esc(e.undated ? `${e.published.slice(0, 10)} (${t(lang, 'undated')})` : e.published.slice(0, 10))}</div></li>`;
 }
 
 export interface BoardMilestone {
@@ -85,16 +85,16 @@ function card(b: BoardMilestone, now: Date, lang: Lang): string {
   const week = b.overview ? `<span class="muted">${b.overview.reportsLast7Days} ${esc(t(lang, 'reports7'))}</span>` : '';
   return `<article class="card${late ? ' past-due' : ''}" data-milestone="${esc(m.id)}">
 <h3><a href="/milestones/${encodeURIComponent(m.id)}" data-milestone-link="${esc(m.id)}">${primary}</a></h3>${secondary}
-<div class="facts"><span data-milestone-status="${esc(m.id)}">${stanceBadge(m.status)}</span><span>${esc(t(lang, 'due'))} <strong>${esc(m.due)}</strong></span>${due}${week}</div>
+<div class="facts"><span data-milestone-status="${esc(m.id)}">${stanceBadge(m.status, statusName(lang, m.status))}</span><span>${esc(t(lang, 'due'))} <strong>${esc(m.due)}</strong></span>${due}${week}</div>
 <p class="sub"${langAttrs(lang)}>${esc(m.summary[lang])}</p>
 ${perDayChart(reportsPerDay(m.timeline, now), now, b.dueEnd, lang)}
-<h4 class="muted">${esc(t(lang, 'latestReports'))}</h4><ul class="reports">${latest.map(reportItem).join('') || `<li class="muted">${esc(t(lang, 'noReports'))}</li>`}</ul>
+<h4 class="muted">${esc(t(lang, 'latestReports'))}</h4><ul class="reports">${latest.map((e) => reportItem(e, lang)).join('') || `<li class="muted">${esc(t(lang, 'noReports'))}</li>`}</ul>
 <div class="muted"><a href="/milestones/${encodeURIComponent(m.id)}">${esc(t(lang, 'details'))}</a> · <a href="/?milestone=${encodeURIComponent(m.id)}#articles">${esc(m.id)}: ${esc(t(lang, 'articlesOf'))}</a></div></article>`;
 }
 
 /** The legend of the status colours shown on the cards. */
 export function statusLegend(lang: Lang): string {
-  return `<div class="legend-box" data-legend="status"><strong>${esc(t(lang, 'legendStatus'))}:</strong> ${[...STANCES, 'unreported' as const].map((s) => stanceBadge(s)).join(' ')}</div>`;
+  return `<div class="legend-box" data-legend="status"><strong>${esc(t(lang, 'legendStatus'))}:</strong> ${[...STANCES, 'unreported' as const].map((s) => stanceBadge(s, statusName(lang, s))).join(' ')}</div>`;
 }
 
 export function milestoneBoard(milestones: readonly BoardMilestone[], now: Date, lang: Lang): string {

@@ -60,20 +60,20 @@ function throughput(perMinute: readonly number[]): { m1: number; m15: number; m6
 
 function queueRow(q: QueueView, lang: Lang): string {
   const tp = throughput(q.perMinute);
-  const cells = COUNT_FIELDS.map((f) => `<td class="n" data-label="${esc(t(lang, f))}" data-count="${esc(q.stage)}:${f}">${q[f]}</td>`).join('');
+  const cells = COUNT_FIELDS.map((f) => `<td class="n" data-count="${esc(q.stage)}:${f}">${q[f]}</td>`).join('');
   const stuck = q.workers === 0 && q.waiting > 0 ? ` <span class="flag bad">${esc(t(lang, 'noWorker'))}</span>` : '';
-  const sparks = `<div class="sparks"><figure>${sparkline(q.perMinute)}<figcaption>${esc(t(lang, 'throughput'))}</figcaption></figure><figure>${sampleLine(q.waitingHistory ?? [], 'waiting')}<figcaption>${esc(t(lang, 'waitingHour'))}</figcaption></figure><figure>${sampleLine(q.failedHistory ?? [], 'failed')}<figcaption>${esc(t(lang, 'failedHour'))}</figcaption></figure></div>`;
   return `<tr data-queue="${esc(q.stage)}"><th scope="row">${esc(q.stage)}${stuck}</th>${cells}
-<td class="n" data-label="${esc(t(lang, 'done1560'))}" data-throughput="${esc(q.stage)}">${tp.m1} / ${tp.m15} / ${tp.m60}</td><td>${sparks}</td><td class="n" data-label="${esc(t(lang, 'prioritized'))}">${q.prioritized}</td><td class="n" data-label="${esc(t(lang, 'oldestWaiting'))}">${duration(q.oldestWaitingSeconds === null ? null : q.oldestWaitingSeconds * 1000)}</td></tr>`;
+<td class="n" data-throughput="${esc(q.stage)}">${tp.m1} / ${tp.m15} / ${tp.m60}</td><td>${sparkline(q.perMinute)}</td><td>${sampleLine(q.waitingHistory ?? [], 'waiting')}</td><td>${sampleLine(q.failedHistory ?? [], 'failed')}</td><td class="n">${q.prioritized}</td><td class="n">${duration(q.oldestWaitingSeconds === null ? null : q.oldestWaitingSeconds * 1000)}</td></tr>`;
 }
 
+/** The queues: a table that scrolls inside its box on a narrow screen (its columns compare down the stages). */
 export function queuesSection(queues: readonly QueueView[], totals: { articles: number; duplicates: number }, lang: Lang): string {
   const head = (['queue', ...COUNT_FIELDS] as const).map((w) => `<th>${esc(t(lang, w))}</th>`).join('');
   return `<section id="queues" class="panel" data-section="queues"><h2>${esc(t(lang, 'queues'))} ${liveIndicator(lang)}</h2>
-<div class="table-wrap"><table class="stack"><thead><tr>${head}
-<th title="jobs completed in the last 1, 15 and 60 minutes (from the finishing times of the completed jobs BullMQ keeps)">${esc(t(lang, 'done1560'))}</th><th>${esc(t(lang, 'throughput'))} · ${esc(t(lang, 'waitingHour'))} · ${esc(t(lang, 'failedHour'))}</th><th title="waiting with a priority (backfill)">${esc(t(lang, 'prioritized'))}</th><th>${esc(t(lang, 'oldestWaiting'))}</th></tr></thead>
+<div class="table-wrap"><table class="queues"><thead><tr>${head}
+<th title="jobs completed in the last 1, 15 and 60 minutes">${esc(t(lang, 'done1560'))}</th><th title="${esc(t(lang, 'throughput'))}">${esc(t(lang, 'doneMin'))}</th><th title="${esc(t(lang, 'waitingHour'))}">${esc(t(lang, 'waiting'))} · 60′</th><th title="${esc(t(lang, 'failedHour'))}">${esc(t(lang, 'failed'))} · 60′</th><th title="waiting with a priority (backfill)">${esc(t(lang, 'prioritized'))}</th><th>${esc(t(lang, 'oldestWaiting'))}</th></tr></thead>
 <tbody>${queues.map((q) => queueRow(q, lang)).join('')}</tbody></table></div>
-<p class="muted">${esc(t(lang, 'totals'))} ${totals.articles}, ${esc(t(lang, 'duplicates'))} ${totals.duplicates}. Throughput counts the completed jobs BullMQ keeps (at most its retention bound per queue); waiting and failed are sampled each minute by the dashboard.</p></section>`;
+<p class="muted">${esc(t(lang, 'totals'))} ${totals.articles}, ${esc(t(lang, 'duplicates'))} ${totals.duplicates}. ${esc(t(lang, 'queueNote'))}</p></section>`;
 }
 
 export type FeedHealth = 'ok' | 'failing' | 'stale' | 'never';

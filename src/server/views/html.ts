@@ -75,18 +75,18 @@ const LATIN_FONTS = 'system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Deja
 const ARABIC_FONTS = '"Noto Sans Arabic","Noto Naskh Arabic","Segoe UI","Geeza Pro","Tahoma","DejaVu Sans",sans-serif';
 
 const STYLE = `:root{--ink:#1b1f24;--muted:#5f6b7a;--line:#e3e6ea;--bg:#f5f6f8;--card:#fff;--accent:#1c5d99;--ok:#17602b;--ok-bg:#e2f5e6;--bad:#8a1c17;--bad-bg:#fde2e1;--warn:#7a5b00;--warn-bg:#fff3cd;--idle:#495057;--idle-bg:#e9ecef}
-*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}
+*{box-sizing:border-box}li[dir="rtl"]{list-style-position:inside}html{-webkit-text-size-adjust:100%}
 body{font:14px/1.5 ${LATIN_FONTS};margin:0;color:var(--ink);background:var(--bg)}
 :lang(ar){font-family:${ARABIC_FONTS};line-height:1.75}
 a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 .top{background:#14263b;color:#fff;position:sticky;top:0;z-index:5}
 .top-in{max-width:84rem;margin:0 auto;padding:.45rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.3rem 1.2rem}
 .brand{margin:0;font-size:1.15rem;font-weight:700;white-space:nowrap}.brand a{color:#fff}.brand span{opacity:.75;font-weight:500;margin-inline-start:.35rem}
-.top nav{display:flex;flex-wrap:wrap;gap:.15rem;flex:1 1 auto}
+.top nav{display:flex;flex-wrap:wrap;gap:.15rem;flex:1 1 auto;min-width:0}
 .top nav a{color:#d5deea;padding:.25rem .6rem;border-radius:.35rem;white-space:nowrap}.top nav a:hover{background:#23405f;text-decoration:none}
 .top nav a[aria-current="page"]{background:#fff;color:#14263b;font-weight:600}
 .switch{color:#fff;border:1px solid #5b7595;border-radius:.35rem;padding:.15rem .6rem;white-space:nowrap}
-main{max-width:84rem;margin:0 auto;padding:.6rem 1rem 3rem}main main{padding:0}
+main{max-width:84rem;margin:0 auto;padding:.6rem 1rem 3rem;overflow-wrap:anywhere}main main{padding:0}
 h2{font-size:1.12rem;margin:1.4rem 0 .5rem;display:flex;flex-wrap:wrap;align-items:baseline;gap:.2rem .7rem}h2 .more{font-size:.85rem;font-weight:400}
 h3{font-size:1rem;margin:.2rem 0 .4rem}
 section.panel{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.2rem 1rem .8rem;margin:0 0 1rem}
@@ -102,7 +102,7 @@ form.inline{display:inline}form.filters{display:flex;gap:.5rem;flex-wrap:wrap;al
 select,input,button{font:inherit;max-width:100%}button{cursor:pointer;border:1px solid #b8c2cc;background:#fff;border-radius:.3rem;padding:.15rem .6rem}
 tr.new{animation:flash 3s}@keyframes flash{from{background:#fff3a0}to{background:transparent}}
 svg{direction:ltr}svg.spark{vertical-align:middle;display:block}.live{font-size:.8rem;font-weight:400}
-.sparks{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.2rem .6rem;min-width:21rem}.sparks figure{margin:0}.sparks figcaption{font-size:.72rem;color:var(--muted);white-space:nowrap}
+table.queues th[scope=row]{white-space:nowrap}table.queues td,table.queues th{vertical-align:middle}
 svg.spark rect.done{fill:#4b7bec}svg.spark path{fill:none;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}svg.spark path.waiting{stroke:#e8a300}svg.spark path.failed{stroke:#c92a2a}
 .board{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,24rem),1fr));gap:.8rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.7rem .9rem;display:flex;flex-direction:column;gap:.35rem;min-width:0}
@@ -119,12 +119,12 @@ tr.report:target{background:#fff3a0}.assessment dt{font-weight:600}.assessment d
 .story-facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.15rem .8rem}.story-facts dt{font-weight:600}.story-milestones{margin:0;padding:0;list-style:none}
 .story-columns{display:flex;gap:1rem;align-items:flex-start}.story-column{flex:1 1 0;min-width:0}
 .story-card{border:1px solid #dde;border-radius:.4rem;padding:.5rem .7rem;margin:.5rem 0}.story-card h4{margin:.25rem 0;font-size:1rem}.joined{margin:.25rem 0;font-size:.9rem}
-@media (max-width:700px){.story-columns{flex-direction:column}.story-column{width:100%}main{padding:.4rem .6rem 2rem}section.panel{padding:.1rem .6rem .6rem}
-.top-in{padding:.4rem .6rem}.top nav{order:3;flex-basis:100%;overflow-x:auto;flex-wrap:nowrap}.switch{margin-inline-start:auto}
+@media (max-width:700px){ul{padding-inline-start:1.1rem}.flag,.stance{white-space:normal}.story-columns{flex-direction:column}.story-column{width:100%}main{padding:.4rem .6rem 2rem}section.panel{padding:.1rem .6rem .6rem}
+.top-in{padding:.4rem .6rem}.top nav{order:3;flex-basis:100%;min-width:0;overflow-x:auto;flex-wrap:nowrap}.switch{margin-inline-start:auto}
 table.stack thead{display:none}table.stack,table.stack tbody,table.stack tr,table.stack td,table.stack th{display:block;width:100%}
-table.stack tr{border-bottom:1px solid var(--line);padding:.35rem 0}table.stack td,table.stack th[scope=row]{border:0;padding:.1rem 0;text-align:start}
-table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.8rem}table.stack td:empty{display:none}
-.sparks{min-width:0}.assessment dl,.story-facts{grid-template-columns:minmax(0,1fr)}}
+table.stack tr{border-bottom:1px solid var(--line);padding:.4rem 0}table.stack td,table.stack th[scope=row]{border:0;padding:.1rem 0;text-align:start}
+table.stack td[data-label]{display:flex;gap:.5rem;align-items:baseline}table.stack td[data-label]::before{content:attr(data-label);flex:0 0 6.5rem;color:var(--muted);font-size:.8rem}table.stack td:empty{display:none}
+.assessment dl,.story-facts{grid-template-columns:minmax(0,1fr)}}
 ${STANCE_STYLE}`;
 
 export function layout({ title, body, nonce, scripts = [], lang = 'en', active, switchHref }: LayoutOptions): string {
@@ -145,4 +145,9 @@ export function layout({ title, body, nonce, scripts = [], lang = 'en', active, 
 /** The live-updates indicator the page script keeps current, with its texts in the interface language. */
 export function liveIndicator(lang: Lang): string {
   return `<span class="live muted" id="live" data-text-live="${esc(t(lang, 'live'))}" data-text-reconnecting="${esc(t(lang, 'reconnecting'))}">${esc(t(lang, 'connecting'))}</span>`;
+}
+
+/** The legend of the highlight colours used in evidence and article texts. */
+export function highlightLegend(lang: Lang): string {
+  return `<div class="legend-box" data-legend="highlights"><strong>${esc(t(lang, 'legend'))}:</strong> <mark class="base">${esc(t(lang, 'legendBase'))}</mark> <mark class="topic">${esc(t(lang, 'legendTopic'))}</mark> <mark class="milestone">${esc(t(lang, 'legendMilestone'))}</mark></div>`;
 }

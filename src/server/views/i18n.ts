@@ -102,10 +102,35 @@ const WORDS = {
   legendMilestone: ['milestone', 'محطة'],
   legendStatus: ['Status from the reporting', 'الحالة بحسب التغطية'],
   totals: ['articles', 'مقالات'],
+  undated: ['undated', 'بلا تاريخ'],
+  queueNote: [
+    'Done per minute comes from BullMQ metrics; waiting and failed are sampled each minute by the dashboard.',
+    'المنجز في الدقيقة من مقاييس BullMQ؛ المنتظرة والفاشلة تُسجَّل كل دقيقة من لوحة التحكم.',
+  ],
+  doneMin: ['done/min', 'منجز/د'],
+  baselineNotDelivered: ['baseline: not delivered', 'أساسي: لم يُرسل'],
+  baseline: ['baseline', 'أساسي'],
+  newAlert: ['new', 'جديد'],
   duplicates: ['duplicates', 'مكررة'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;
+
+/** Stance and status names in Arabic (English uses the ids themselves). */
+const STATUS_AR: Record<string, string> = {
+  scheduled: 'مجدول',
+  started: 'بدأ',
+  completed: 'اكتمل',
+  delayed: 'متأخر',
+  denied: 'نُفي',
+  unclear: 'غير واضح',
+  unreported: 'لا تقارير',
+};
+
+/** A stance's or status's name in the interface language. */
+export function statusName(lang: Lang, status: string): string {
+  return lang === 'ar' ? (STATUS_AR[status] ?? status) : status;
+}
 
 /** The word in the interface language (plain text: escape it where it goes into markup). */
 export function t(lang: Lang, word: Word): string {

@@ -195,7 +195,7 @@ export function milestonePage(view: MilestonePageView, opts: Pick<LayoutOptions,
   const body = `${assessmentSection(view)}
 <section id="timeline"><h3>${label('Timeline', 'الخط الزمني')}</h3>${cut}${timelineSvg(m, view.now)}</section>
 <section id="reports"><h3>${label('Reports', 'التقارير')}</h3>${roles.size > 0 ? cueLegend([...roles]) : ''}
-<table><thead><tr><th>#</th><th>report</th><th>event</th><th>outlet</th><th>stance</th><th>attribution</th><th>hedged</th><th>evidence</th><th></th></tr></thead>
-<tbody>${rows || '<tr><td colspan="9" class="muted">no reports in the window yet</td></tr>'}</tbody></table></section>`;
+<div class="table-wrap"><table><thead><tr><th>#</th><th>report</th><th>event</th><th>outlet</th><th>stance</th><th>attribution</th><th>hedged</th><th>evidence</th><th></th></tr></thead>
+<tbody>${rows || '<tr><td colspan="9" class="muted">no reports in the window yet</td></tr>'}</tbody></table></div></section>`;
   return layout({ title: `${m.title.en} · marsad`, body, ...opts });
 }

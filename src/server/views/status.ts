@@ -6,7 +6,7 @@ import type { MilestoneOverview } from '../../ops/overview.js';
 import { milestoneBoard, type BoardMilestone } from './board.js';
 import { feedsSection, queuesSection, type QueueView } from './health.js';
 import { highlightEvidence } from './highlight.js';
-import { esc, langAttrs, layout, liveIndicator, textLangAttrs, time, type LayoutOptions, type NavEntry } from './html.js';
+import { esc, highlightLegend, langAttrs, layout, liveIndicator, textLangAttrs, time, type LayoutOptions, type NavEntry } from './html.js';
 import { t, type Lang } from './i18n.js';
 import { storyLink } from './story.js';
 
@@ -85,11 +85,6 @@ function select(name: string, caption: string, choices: readonly Choice[], selec
   return `<label>${esc(caption)}<select name="${esc(name)}"><option value="">${esc(t(lang, 'any'))}</option>${options}</select></label>`;
 }
 
-/** The legend of the highlight colours used in evidence and article texts. */
-export function highlightLegend(lang: Lang): string {
-  return `<div class="legend-box" data-legend="highlights"><strong>${esc(t(lang, 'legend'))}:</strong> <mark class="base">${esc(t(lang, 'legendBase'))}</mark> <mark class="topic">${esc(t(lang, 'legendTopic'))}</mark> <mark class="milestone">${esc(t(lang, 'legendMilestone'))}</mark></div>`;
-}
-
 function articlesSection(v: StatusView, action: string): string {
   const lang = langOf(v);
   const f = v.filters;
@@ -109,13 +104,15 @@ ${select('language', t(lang, 'lang'), [{ id: 'ar', name: 'العربية (ar)' }
 }
 
 /** What the alert's last column says: its deliveries by status, else baseline (not routed) or new. */
-function alertDeliveryCell(a: Alert, deliveries: AlertDeliveries | undefined): string {
+function alertDeliveryCell(a: Alert, deliveries: AlertDeliveries | undefined, lang: Lang): string {
   const parts = Object.entries(deliveries ?? {}).filter(([, n]) => n && n > 0) as [DeliveryStatus, number][];
   if (parts.length > 0) {
     const cls = (s: DeliveryStatus) => (s === 'sent' ? 'ok' : s === 'dead' || s === 'failed' ? 'bad' : s === 'skipped' ? 'idle' : 'warn');
-    return `${a.baseline ? '<span class="flag">baseline</span> ' : ''}${parts.map(([s, n]) => `<span class="flag ${cls(s)}" data-delivered="${esc(s)}">${esc(s)} ${n}</span>`).join(' ')}`;
+    return `${a.baseline ? `<span class="flag">${esc(t(lang, 'baseline'))}</span> ` : ''}${parts.map(([s, n]) => `<span class="flag ${cls(s)}" data-delivered="${esc(s)}">${esc(s)} ${n}</span>`).join(' ')}`;
   }
-  return a.baseline ? '<span class="flag" title="seeds and backfill are recorded, delivered only with marsad seed --alert">baseline: not delivered</span>' : '<span class="flag ok">new</span>';
+  return a.baseline
+    ? `<span class="flag" data-delivered="none" title="seeds and backfill are recorded, delivered only with marsad seed --alert">${esc(t(lang, 'baselineNotDelivered'))}</span>`
+    : `<span class="flag ok">${esc(t(lang, 'newAlert'))}</span>`;
 }
 
 /** One alert as a table row; also sent over /events when a new alert is recorded. */
@@ -124,7 +121,7 @@ export function alertRow(a: Alert, story?: { id: string; reports: number }, deli
   const storyId = story?.id ?? a.storyId;
   return `<tr data-alert="${esc(a.id)}"><td data-label="${esc(t(lang, 'created'))}">${time(a.createdAt)}</td><td data-label="${esc(t(lang, 'milestone'))}">${esc(a.milestone.id)}<div class="muted">${esc(t(lang, 'due'))} ${esc(a.milestone.due)}</div></td>
 <td><a href="/articles/${esc(a.article.id)}"${langAttrs(a.article.language)}>${esc(a.article.title ?? '(no headline)')}</a><div class="muted">${esc(a.article.source ?? 'outlet unknown')}, ${time(a.article.published)}${storyId ? ` · ${storyLink(storyId, story?.reports)}` : ''}</div>
-${ev ? `<div class="evidence"${langAttrs(a.article.language)}>${highlightEvidence(ev, 'milestone', a.milestone.id)}</div>` : ''}</td><td data-label="${esc(t(lang, 'delivery'))}">${alertDeliveryCell(a, deliveries)}</td></tr>`;
+${ev ? `<div class="evidence"${langAttrs(a.article.language)}>${highlightEvidence(ev, 'milestone', a.milestone.id)}</div>` : ''}</td><td data-label="${esc(t(lang, 'delivery'))}">${alertDeliveryCell(a, deliveries, lang)}</td></tr>`;
 }
 
 function deliveryRow(d: Delivery, v: StatusView): string {

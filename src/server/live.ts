@@ -33,21 +33,19 @@ async function fingerprints(app: App, statusCache: MilestoneStatusCache, now: nu
 
 /**
  * Tells the browsers which sections changed (`changed` events), so every table of the dashboard stays live:
- * the page fetches the section again from /fragments/:section. It reads only while some browser follows.
+ * the page fetches the section again from /fragments/:section. The readings go on while nobody follows (a
+ * few small reads every LIVE_CHECK_MS), so that a change right after a browser connects is not taken for
+ * the starting point; events go out only when someone follows.
  */
 export function watchSections(app: App, hub: EventHub, statusCache: MilestoneStatusCache): () => void {
   let last: Fingerprints | null = null;
   let busy = false;
   const check = async () => {
     if (busy) return;
-    if (!hub.listening) {
-      last = null;
-      return;
-    }
     busy = true;
     try {
       const now = await fingerprints(app, statusCache, Date.now());
-      if (last) for (const [section, value] of Object.entries(now)) if (last[section as Section] !== value) hub.publish({ event: 'changed', data: { section } });
+      if (last && hub.listening) for (const [section, value] of Object.entries(now)) if (last[section as Section] !== value) hub.publish({ event: 'changed', data: { section } });
       last = now;
     } catch (err) {
       app.log.warn({ err: (err as Error).message }, 'dashboard could not check for changes');
@@ -55,6 +53,7 @@ export function watchSections(app: App, hub: EventHub, statusCache: MilestoneSta
       busy = false;
     }
   };
+  void check();
   const timer = setInterval(() => void check(), LIVE_CHECK_MS);
   timer.unref();
   return () => clearInterval(timer);

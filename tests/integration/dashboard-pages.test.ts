@@ -3,6 +3,7 @@ import type { Delivery } from '../../src/alerts/model.js';
 import { waitThroughPipeline } from '../../src/ops/wait.js';
 import type { Article } from '../../src/model.js';
 import { DOCUMENT_STAGES, STAGES } from '../../src/queues/names.js';
+import { readSamples, recordSample, samplesKey, WINDOW_MINUTES, type QueueSample } from '../../src/server/samples.js';
 import { articleHighlights } from '../../src/server/views/article.js';
 import { enqueueDocument, liveDocument, startDashboard, type Dashboard } from '../support/browser.js';
 import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
@@ -201,6 +202,90 @@ describe('bull-board', () => {
   });
 });
 
+describe('dashboard app', () => {
+  it('switches the interface language with ?lang= and remembers it in a cookie; dir follows', async () => {
+    const res = await get('/health?lang=ar');
+    expect(res.headers.get('set-cookie')).toMatch(/marsad_lang=ar/);
+    expect(await res.text()).toMatch(/<html lang="ar" dir="rtl">/);
+    const remembered = await (await get('/alerts', d.token, { headers: { cookie: 'marsad_lang=ar' } })).text();
+    expect(remembered).toMatch(/<html lang="ar" dir="rtl">/);
+    expect(remembered).toContain('href="/alerts?lang=en"');
+    expect(await (await get('/alerts')).text()).toMatch(/<html lang="en" dir="ltr">/);
+  });
+
+  it('puts the milestone board on top: each milestone with its due date, past due marked, status, chart and latest reports', async () => {
+    const html = await (await get('/')).text();
+    expect(html.indexOf('id="milestones"')).toBeLessThan(html.indexOf('id="queues"'));
+    for (const m of d.app.config.milestones.milestones) {
+      const card = html.slice(html.indexOf(`<article class="card`, html.indexOf(`data-milestone="${m.id}"`) - 40), html.indexOf('</article>', html.indexOf(`data-milestone="${m.id}"`)));
+      expect(card).toContain(m.due);
+      expect(card).toMatch(/data-past-due="(true|false)"/);
+      expect(card).toContain('<svg class="perday"');
+      expect(card).toMatch(/class="stance stance-\w+"/);
+    }
+    expect(html).toContain('data-legend="highlights"');
+    expect(html).toContain('data-legend="status"');
+  });
+
+  it('pages long tables on their own page (?page=), 25 rows a page', async () => {
+    const at = Date.now();
+    const made: Delivery[] = Array.from({ length: 30 }, (_, i) => ({
+      id: `dl-${(0xaa00 + i).toString(16).padStart(16, '0')}`,
+      subscriberId: 'desk',
+      channel: 'webhook',
+      alertIds: ['al-00000000000000aa'],
+      digest: null,
+      status: 'sent',
+      attempts: 1,
+      attemptStartedAt: null,
+      lastError: null,
+      lastResponse: null,
+      createdAt: new Date(at + i).toISOString(),
+      updatedAt: new Date(at + i).toISOString(),
+      sentAt: new Date(at + i).toISOString(),
+    }));
+    for (const x of made) await d.app.alerts.createDelivery(x);
+    const first = await (await get('/deliveries')).text();
+    expect((first.match(/<tr data-delivery="/g) ?? []).length).toBe(25);
+    expect(first).toContain('href="/deliveries?page=2"');
+    const second = await (await get('/deliveries?page=2')).text();
+    expect(second).toContain('href="/deliveries?page=1"');
+    const ids = new Set([...first.matchAll(/<tr data-delivery="([^"]+)"/g), ...second.matchAll(/<tr data-delivery="([^"]+)"/g)].map((m) => m[1]));
+    for (const x of made) expect(ids.has(x.id)).toBe(true);
+  });
+
+  it('serves each section alone for live updates, and 404 for an unknown one', async () => {
+    const feeds = await get('/fragments/feeds?from=/health');
+    expect(feeds.status).toBe(200);
+    expect(await feeds.text()).toMatch(/^<section id="feeds"/);
+    expect(await (await get('/fragments/queues')).text()).toContain('data-count="clean:completed"');
+    expect((await get('/fragments/nothing')).status).toBe(404);
+  });
+
+  it("says what an alert's deliveries became: a delivered baseline alert is not 'not delivered'", async () => {
+    const [alert] = await d.app.alerts.getAlerts(await d.app.alerts.listAlertIds(1));
+    expect(alert!.baseline).toBe(true);
+    const rowOf = (html: string) => html.slice(html.indexOf(`data-alert="${alert!.id}"`), html.indexOf('</tr>', html.indexOf(`data-alert="${alert!.id}"`)));
+    expect(rowOf(await (await get('/')).text())).toContain('baseline: not delivered');
+    const now = new Date().toISOString();
+    await d.app.alerts.createDelivery({ id: 'dl-00000000000bb001', subscriberId: 'desk', channel: 'email', alertIds: [alert!.id], digest: null, status: 'sent', attempts: 1, attemptStartedAt: null, lastError: null, lastResponse: null, createdAt: now, updatedAt: now, sentAt: now });
+    const row = rowOf(await (await get('/')).text());
+    expect(row).toContain('data-delivered="sent"');
+    expect(row).not.toContain('not delivered');
+  });
+
+  it('keeps one queue sample a minute in Redis, bounded to the last hour', async () => {
+    const sample = (n: number) => Object.fromEntries(STAGES.map((s) => [s, { waiting: n, failed: 0 }])) as QueueSample;
+    const base = Date.now() - 90 * 60_000;
+    for (let i = 0; i <= 90; i++) await recordSample(d.app, sample(i), base + i * 60_000);
+    expect(await d.app.redis.hlen(samplesKey(d.app))).toBeLessThanOrEqual(WINDOW_MINUTES + 1);
+    const history = await readSamples(d.app, base + 90 * 60_000);
+    expect(history.waiting.clean).toHaveLength(WINDOW_MINUTES);
+    expect(history.waiting.clean.at(-1)).toBe(90);
+    expect(history.waiting.clean[0]).toBe(31);
+  });
+});
+
 // The events come once a document is through the pipeline: the limits only guard against a hang.
 describe('live updates', { timeout: SLOW_TEST_MS }, () => {
   /** Reads Server-Sent Events from /events until `until` returns true for one. */
@@ -260,6 +345,15 @@ describe('live updates', { timeout: SLOW_TEST_MS }, () => {
     expect(cleanCompleted).toBeGreaterThanOrEqual(7);
     expect(alertHtml).toContain(`href="/articles/${doc.id}"`);
     expect(alertHtml).toContain('dir="rtl"');
+  });
+
+  it('tells the browsers when a table changed (a new delivery: the deliveries section)', async () => {
+    const now = new Date().toISOString();
+    const seen = await readEvents(
+      (event, data) => event === 'changed' && (data as { section: string }).section === 'deliveries',
+      () => d.app.alerts.createDelivery({ id: 'dl-00000000000cc001', subscriberId: 'desk', channel: 'email', alertIds: [], digest: null, status: 'pending', attempts: 0, attemptStartedAt: null, lastError: null, lastResponse: null, createdAt: now, updatedAt: now, sentAt: null }).then(() => undefined),
+    );
+    expect(seen.at(-1)).toEqual({ event: 'changed', data: { section: 'deliveries' } });
   });
 
   it('ends the streams when the server closes (server.close does not wait for them)', async () => {

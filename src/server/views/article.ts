@@ -58,7 +58,7 @@ function milestoneList(refs: readonly MilestoneRef[], language: string, names: A
   return `${roles.size > 0 ? cueLegend([...roles]) : ''}<ul>${items}</ul>`;
 }
 
-export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref'>, names: ActorNames = new Map(), storyReports?: number): string {
+export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref' | 'englishBody'>, names: ActorNames = new Map(), storyReports?: number): string {
   const dup = a.duplicateOf ? `<p>Reprint (${esc(a.duplicateMatch)}, similarity ${esc(a.similarity)}) of <a href="/articles/${esc(a.duplicateOf)}">${esc(a.duplicateOf)}</a>.</p>` : '';
   const also =
     a.alsoReportedBy.length > 0
@@ -83,6 +83,6 @@ ${a.warnings.length > 0 ? `<p class="muted">cleaner warnings: ${esc(a.warnings.j
   return layout({ title: `${a.title ?? a.id} · marsad`, body, ...opts });
 }
 
-export function notFoundPage(what: string, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref'>): string {
+export function notFoundPage(what: string, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref' | 'englishBody'>): string {
   return layout({ title: 'not found · marsad', body: `<p>${esc(what)}</p>`, ...opts });
 }

@@ -54,16 +54,17 @@ export function perDayChart(counts: readonly number[], now: Date, dueEnd: string
       ? `<line x1="${(dueIndex * step + step / 2).toFixed(1)}" x2="${(dueIndex * step + step / 2).toFixed(1)}" y1="${top - 4}" y2="${top + h}" stroke="#c92a2a" stroke-dasharray="3 2"/>`
       : '';
   const total = counts.reduce((a, b) => a + b, 0);
+  const empty = total === 0 ? `<text x="${W / 2}" y="${top + h / 2 + 4}" text-anchor="middle">${esc(t(lang, 'noDatedReports'))}</text>` : '';
   const caption = `${t(lang, 'reportsPerDay')}: ${total}`;
   return `<svg class="perday" viewBox="0 0 ${W} ${top + h + 14}" role="img" aria-label="${esc(caption)}" data-total="${total}"><title>${esc(caption)}</title>
-<text x="${W}" y="9" text-anchor="end">max ${max}/d</text>${bars}${due}<line class="axis" x1="0" x2="${W}" y1="${top + h + 0.5}" y2="${top + h + 0.5}"/>
+<text x="${W}" y="9" text-anchor="end">${total > 0 ? `max ${max}/d` : ''}</text>${bars}${empty}${due}<line class="axis" x1="0" x2="${W}" y1="${top + h + 0.5}" y2="${top + h + 0.5}"/>
 <text x="0" y="${top + h + 12}">${isoDay(first)}</text><text x="${W}" y="${top + h + 12}" text-anchor="end">${isoDay(now.getTime())}</text></svg>`;
 }
 
 function reportItem(e: TimelineJson, lang: Lang): string {
   const headline = e.title ?? e.outlet ?? e.articleId;
   return `<li>${stanceBadge(e.stance, statusName(lang, e.stance))} <a href="/articles/${esc(e.articleId)}"${textLangAttrs(headline)}>${esc(headline)}</a>
-<div class="muted"><span${textLangAttrs(e.outlet)}>${esc(e.outlet ?? '-')}</span> · ${esc(e.undated ? `${e.published.slice(0, 10)} (${t(lang, 'undated')})` : e.published.slice(0, 10))}</div></li>`;
+<div class="muted">${e.outlet ? `<span${textLangAttrs(e.outlet)}>${esc(e.outlet)}</span> · ` : ''}${esc(e.undated ? `${e.published.slice(0, 10)} (${t(lang, 'undated')})` : e.published.slice(0, 10))}</div></li>`;
 }
 
 export interface BoardMilestone {
@@ -82,7 +83,7 @@ function card(b: BoardMilestone, now: Date, lang: Lang): string {
   const primary = lang === 'ar' ? `<div lang="ar" dir="rtl">${esc(m.title.ar)}</div>` : `<div lang="en">${esc(m.title.en)}</div>`;
   const secondary = lang === 'ar' ? `<div lang="en" dir="ltr" class="sub muted">${esc(m.title.en)}</div>` : `<div lang="ar" dir="rtl">${esc(m.title.ar)}</div>`;
   const latest = m.timeline.slice(-LATEST_REPORTS).reverse();
-  const week = b.overview ? `<span class="muted">${b.overview.reportsLast7Days} ${esc(t(lang, 'reports7'))}</span>` : '';
+  const week = b.overview ? `<span class="muted">${esc(t(lang, 'reports7'))}: ${b.overview.reportsLast7Days}</span>` : '';
   return `<article class="card${late ? ' past-due' : ''}" data-milestone="${esc(m.id)}">
 <h3><a href="/milestones/${encodeURIComponent(m.id)}" data-milestone-link="${esc(m.id)}">${primary}</a></h3>${secondary}
 <div class="facts"><span data-milestone-status="${esc(m.id)}">${stanceBadge(m.status, statusName(lang, m.status))}</span><span>${esc(t(lang, 'due'))} <strong>${esc(m.due)}</strong></span>${due}${week}</div>

@@ -14,7 +14,7 @@ export type QueueView = QueueOverview & {
 };
 
 const COUNT_FIELDS = ['waiting', 'active', 'delayed', 'completed', 'failed', 'workers'] as const;
-const SPARK_W = 120;
+const SPARK_W = 90;
 const SPARK_H = 24;
 
 /** Bars of the jobs completed per minute over the last hour. */
@@ -23,7 +23,8 @@ export function sparkline(perMinute: readonly number[]): string {
   const bars = perMinute
     .map((n, i) => {
       const h = n === 0 ? 0 : Math.max(1, Math.round((n / max) * (SPARK_H - 2)));
-      return `<rect class="done" x="${i * 2}" y="${SPARK_H - h}" width="1.6" height="${h}"></rect>`;
+      const step = SPARK_W / perMinute.length;
+      return `<rect class="done" x="${(i * step).toFixed(2)}" y="${SPARK_H - h}" width="${(step * 0.8).toFixed(2)}" height="${h}"></rect>`;
     })
     .join('');
   return `<svg class="spark" width="${SPARK_W}" height="${SPARK_H}" viewBox="0 0 ${SPARK_W} ${SPARK_H}" role="img" aria-label="completed per minute, last 60 min (max ${max})"><title>completed per minute over the last hour, max ${max}</title>${bars}</svg>`;

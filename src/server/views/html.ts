@@ -58,6 +58,8 @@ export interface LayoutOptions {
   active?: NavEntry;
   /** Where the language switch leads: this page with `lang=` the other language. */
   switchHref?: string;
+  /** The body is written in English (article, milestone and story pages): it stays left to right under an Arabic interface. */
+  englishBody?: boolean;
 }
 
 export type NavEntry = 'overview' | 'health' | 'alerts' | 'deliveries' | 'articles';
@@ -102,7 +104,7 @@ form.inline{display:inline}form.filters{display:flex;gap:.5rem;flex-wrap:wrap;al
 select,input,button{font:inherit;max-width:100%}button{cursor:pointer;border:1px solid #b8c2cc;background:#fff;border-radius:.3rem;padding:.15rem .6rem}
 tr.new{animation:flash 3s}@keyframes flash{from{background:#fff3a0}to{background:transparent}}
 svg{direction:ltr}svg.spark{vertical-align:middle;display:block}.live{font-size:.8rem;font-weight:400}
-table.queues th[scope=row]{white-space:nowrap}table.queues td,table.queues th{vertical-align:middle}
+table.queues th[scope=row]{white-space:nowrap}table.queues th,table.queues td{white-space:nowrap;overflow-wrap:normal}table.queues thead th{vertical-align:bottom}table.queues td,table.queues th{vertical-align:middle}
 svg.spark rect.done{fill:#4b7bec}svg.spark path{fill:none;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}svg.spark path.waiting{stroke:#e8a300}svg.spark path.failed{stroke:#c92a2a}
 .board{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,24rem),1fr));gap:.8rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.7rem .9rem;display:flex;flex-direction:column;gap:.35rem;min-width:0}
@@ -127,7 +129,7 @@ table.stack td[data-label]{display:flex;gap:.5rem;align-items:baseline}table.sta
 .assessment dl,.story-facts{grid-template-columns:minmax(0,1fr)}}
 ${STANCE_STYLE}`;
 
-export function layout({ title, body, nonce, scripts = [], lang = 'en', active, switchHref }: LayoutOptions): string {
+export function layout({ title, body, nonce, scripts = [], lang = 'en', active, switchHref, englishBody }: LayoutOptions): string {
   const scriptNonce = nonce?.script ? ` nonce="${esc(nonce.script)}"` : '';
   const styleNonce = nonce?.style ? ` nonce="${esc(nonce.style)}"` : '';
   const scriptTags = scripts.map((src) => `<script src="${esc(src)}" defer${scriptNonce}></script>`).join('');
@@ -139,7 +141,7 @@ export function layout({ title, body, nonce, scripts = [], lang = 'en', active, 
 <title>${esc(title)}</title><style${styleNonce}>${STYLE}</style>${scriptTags}</head>
 <body><header class="top"><div class="top-in"><h1 class="brand"><a href="/">marsad<span lang="ar">مرصد</span></a></h1>
 <nav>${nav}<a href="/queues">${esc(t(lang, 'bullBoard'))}</a></nav>${switchLink}</div></header>
-<main>${body}</main></body></html>`;
+<main>${englishBody && lang !== 'en' ? `<div lang="en" dir="ltr">${body}</div>` : body}</main></body></html>`;
 }
 
 /** The live-updates indicator the page script keeps current, with its texts in the interface language. */

@@ -183,7 +183,7 @@ function assessmentSection(view: MilestonePageView): string {
 <p class="muted">id <code>${esc(m.id)}</code> · JSON: <a href="/api/milestones/${encodeURIComponent(m.id)}">/api/milestones/${esc(m.id)}</a> · <a href="/?milestone=${encodeURIComponent(m.id)}#articles">its articles</a></p></section>`;
 }
 
-export function milestonePage(view: MilestonePageView, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref'>): string {
+export function milestonePage(view: MilestonePageView, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref' | 'englishBody'>): string {
   const m = view.milestone;
   const roles = new Set<CueRole>();
   for (const e of m.timeline) for (const c of view.cues.get(e.articleId) ?? []) roles.add(c.role);

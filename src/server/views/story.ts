@@ -44,7 +44,7 @@ function card(a: StoryArticle, names: ActorNames): string {
  * stance), then its articles side by side by language, oldest first in each column (columns stack on narrow
  * screens: the stylesheet's .story-columns).
  */
-export function storyPage(s: Story, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref'>, names: ActorNames = new Map()): string {
+export function storyPage(s: Story, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref' | 'englishBody'>, names: ActorNames = new Map()): string {
   const others = [...new Set(s.articles.map((a) => a.language))].filter((l) => !COLUMNS.some((c) => c.language === l));
   const columns = [...COLUMNS, ...others.map((l) => ({ language: l, en: l === 'und' ? 'Language unknown' : l, ar: '' }))]
     .map((c) => {

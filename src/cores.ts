@@ -29,7 +29,7 @@ export interface ArticleTags {
 }
 
 /** Bases, topics and milestone mentions of an article, with their evidence (offsets into `text`). */
-export function tagArticle(cores: Cores, article: { title: string | null; text: string; published: string | null }): ArticleTags {
+export function tagArticle(cores: Pick<Cores, 'gazetteer' | 'milestones' | 'version'>, article: { title: string | null; text: string; published: string | null }): ArticleTags {
   const prepared = prepareText(article.text);
   const tags = tagText(cores.gazetteer, prepared, article.title ? { title: article.title } : {});
   return {

@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { cleanDocument } from '../extract/document.js';
 import type { Evidence } from '../tagging/gazetteer.js';
 import type { Mention } from '../tagging/milestones.js';
-import { readSeedFile } from '../seed/documents.js';
+import { documentSizeCap, readSeedFile } from '../seed/documents.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 
@@ -13,11 +13,12 @@ export async function analyzeCommand(files: string[], opts: { json?: boolean }, 
   if (files.length === 0) throw new UsageError('give at least one file');
   const config = loadConfig();
   const cores = compileCores(config);
+  const maxBytes = documentSizeCap();
   let failures = 0;
   for (const file of files) {
     let doc;
     try {
-      doc = readSeedFile(path.resolve(file), null, new Date().toISOString());
+      doc = readSeedFile(path.resolve(file), null, new Date().toISOString(), maxBytes);
     } catch (err) {
       failures++;
       const message = (err as Error).message;

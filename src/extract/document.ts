@@ -18,7 +18,7 @@ export interface CleanDocument {
   warnings: string[];
 }
 
-type DocumentInput = Pick<SourceDocument, 'format' | 'body' | 'url' | 'title' | 'published' | 'language'>;
+export type DocumentInput = Pick<SourceDocument, 'format' | 'body' | 'url' | 'title' | 'published' | 'language'>;
 
 /**
  * The clean article of a document: its text without furniture, and its metadata. A title given with

@@ -149,11 +149,13 @@ export function selectContent($: CheerioAPI, rules: HtmlRules | undefined, decla
     roots = top === null ? [body] : withSiblings(top, scores, walk.pieces);
     how = top === null ? 'body' : 'scored';
   }
-  const inRoots = (el: Element) => roots.some((r) => r === el || contains(r, el));
+  // Sets and ancestor walks, not a scan of every root per piece: a page may have thousands of each.
+  const rootSet = new Set(roots);
+  const inRoots = (el: Element) => within(el, rootSet);
   const inArticle = walk.pieces.filter((p) => inRoots(p.el));
   const headline = chooseHeadline(walk.pieces, inArticle, declaredTitle);
-  const boxes = readAlsoBoxes(inArticle, roots);
-  const bodyPieces = inArticle.filter((p) => p !== headline && isKeptText(p) && !boxes.some((b) => p.el === b || contains(b, p.el)));
+  const boxes = new Set(readAlsoBoxes(inArticle, roots));
+  const bodyPieces = inArticle.filter((p) => p !== headline && isKeptText(p) && !within(p.el, boxes));
   const firstPos = bodyPieces[0]?.pos ?? Infinity;
   const startPos = headline === null ? firstPos : Math.min(headline.pos, firstPos);
   const zone = headline !== null && headline.pos < firstPos ? walk.pieces.filter((p) => p.pos > headline.pos && p.pos < firstPos && !inRoots(p.el)) : [];
@@ -162,7 +164,7 @@ export function selectContent($: CheerioAPI, rules: HtmlRules | undefined, decla
   // Info elements of the header zone, including those printed just above the headline (no text between), and of the body.
   const before = walk.pieces.filter((p) => p.pos < startPos).pop()?.pos ?? -1;
   const infos = walk.infos.filter((i) => (i.pos > before && i.pos < firstPos) || inRoots(i.el));
-  return { headline: headline?.text ?? null, header, body: bodyPieces, infos, image: firstImage($, roots), how, warnings };
+  return { headline: headline?.text ?? null, header, body: bodyPieces, infos, image: firstImage(roots), how, warnings };
 }
 
 /** A configured selector, or null (with a warning) when it is not valid CSS. */
@@ -174,6 +176,13 @@ function select($: CheerioAPI, selector: string, warnings: string[]) {
     warnings.push(`ignored the feed's invalid selector "${selector}": ${err.message}`);
     return null;
   }
+}
+
+/** `el` is one of `set` or inside one of them. */
+function within(el: Element, set: ReadonlySet<AnyNode>): boolean {
+  if (set.size === 0) return false;
+  for (let n: AnyNode | null = el; n !== null; n = n.parent) if (set.has(n)) return true;
+  return false;
 }
 
 function contains(ancestor: Element, node: AnyNode): boolean {
@@ -289,6 +298,7 @@ function withSiblings(top: Element, scores: ReadonlyMap<Element, number>, pieces
   const topScore = scores.get(top) ?? 0;
   const threshold = Math.max(10, topScore * 0.2);
   const out: Element[] = [];
+  const pieceOf = new Map(pieces.map((p) => [p.el, p]));
   for (const sibling of parent.children) {
     if (!isElement(sibling)) continue;
     if (sibling === top) {
@@ -301,7 +311,7 @@ function withSiblings(top: Element, scores: ReadonlyMap<Element, number>, pieces
       continue;
     }
     if (sibling.name !== 'p') continue;
-    const piece = pieces.find((p) => p.el === sibling);
+    const piece = pieceOf.get(sibling);
     if (piece === undefined) continue;
     const density = piece.chars === 0 ? 0 : piece.linkChars / piece.chars;
     if ((piece.chars > 80 && density < 0.25) || (density === 0 && endsSentence(piece.text))) out.push(sibling);
@@ -330,7 +340,8 @@ function chooseHeadline(all: readonly Piece[], inArticle: readonly Piece[], decl
   }
   const before = headings.filter((h) => h.pos < firstBody);
   const h1s = headings.filter((h) => h.el.name === 'h1');
-  return before.filter((h) => h.el.name === 'h1').pop() ?? h1s.find((h) => inArticle.includes(h)) ?? before.pop() ?? null;
+  const article = new Set(inArticle);
+  return before.filter((h) => h.el.name === 'h1').pop() ?? h1s.find((h) => article.has(h)) ?? before.pop() ?? null;
 }
 
 /**
@@ -356,18 +367,34 @@ const MAX_BOX_WORDS = 45;
  * the teaser sentence under it reads as prose, so the whole small box goes.
  */
 function readAlsoBoxes(pieces: readonly Piece[], roots: readonly Element[]): Element[] {
-  const boxes: Element[] = [];
+  const candidates: Element[] = [];
+  const rootSet = new Set<AnyNode>(roots);
   for (const p of pieces) {
     // The marker may be its own element glued to the headline link: <span>اقرأ أيضاً</span><a>…</a>.
     const firstChild = p.el.children.find(isElement);
     const first = p.text.split('\n')[0]!;
     if (!isRelatedMarker(first) && furnitureRule(first) !== 'read-also' && !(firstChild !== undefined && isRelatedMarker(textContent(firstChild)))) continue;
     const box = BLOCK_TAGS.has(p.el.name) ? p.el.parent : p.el;
-    if (box === null || !isElement(box) || roots.includes(box)) continue;
-    const inBox = pieces.filter((q) => q.el === box || contains(box, q.el));
-    if (inBox.length <= MAX_BOX_PIECES && inBox.reduce((n, q) => n + wordCount(q.text), 0) <= MAX_BOX_WORDS) boxes.push(box);
+    if (box === null || !isElement(box) || rootSet.has(box)) continue;
+    candidates.push(box);
   }
-  return boxes;
+  if (candidates.length === 0) return [];
+  // Pieces and words per candidate box, in one pass up each piece's ancestors (not one scan of all pieces per box).
+  const size = new Map(candidates.map((b) => [b as AnyNode, { pieces: 0, words: 0 }]));
+  for (const q of pieces) {
+    const words = wordCount(q.text);
+    for (let n: AnyNode | null = q.el; n !== null; n = n.parent) {
+      const s = size.get(n);
+      if (s) {
+        s.pieces++;
+        s.words += words;
+      }
+    }
+  }
+  return [...new Set(candidates)].filter((b) => {
+    const s = size.get(b)!;
+    return s.pieces <= MAX_BOX_PIECES && s.words <= MAX_BOX_WORDS;
+  });
 }
 
 /** Text worth keeping: it has letters or digits, and is not mostly links (a "read also" line, a tag list). */
@@ -377,11 +404,18 @@ function isKeptText(p: Piece): boolean {
 
 const NOT_A_PHOTO = /logo|icon|avatar|sprite|pixel|spacer|blank|placeholder|\.svg(?:$|\?)|^data:/i;
 
-function firstImage($: CheerioAPI, roots: readonly Element[]): string | null {
-  for (const root of roots) {
-    for (const img of $(root).find('img, amp-img').toArray()) {
-      const src = img.attribs['data-src'] ?? img.attribs['data-lazy-src'] ?? img.attribs.src;
+/** A plain walk in document order: a css-select query over thousands of sibling roots is quadratic. */
+function firstImage(roots: readonly Element[]): string | null {
+  const stack = [...roots].reverse();
+  while (stack.length > 0) {
+    const el = stack.pop()!;
+    if (el.name === 'img' || el.name === 'amp-img') {
+      const src = el.attribs['data-src'] ?? el.attribs['data-lazy-src'] ?? el.attribs.src;
       if (src && !NOT_A_PHOTO.test(src)) return src.trim();
+    }
+    for (let i = el.children.length - 1; i >= 0; i--) {
+      const child = el.children[i]!;
+      if (isElement(child)) stack.push(child);
     }
   }
   return null;

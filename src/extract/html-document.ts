@@ -4,6 +4,7 @@
 
 import { load } from 'cheerio';
 import { words } from '../text/arabic.js';
+import { boundHtml, flattenDeepMarkup } from './html-bounds.js';
 import { selectContent, type HtmlRules } from './html-content.js';
 import { isoDate, readMetadata, resolveUrl, type HtmlMetadata } from './html-metadata.js';
 import { bylineFromLabeledLine, looksLikeName } from './furniture.js';
@@ -34,7 +35,9 @@ export const MIN_ARTICLE_CHARS = 120;
 
 export function extractHtmlDocument(html: string, rules?: HtmlRules): ExtractedHtmlDocument {
   // htmlparser2 in HTML mode: several times faster than parse5 on news pages, and lenient enough.
-  const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
+  const bounded = boundHtml(html);
+  const $ = load(bounded.html, { xml: { xmlMode: false, decodeEntities: true } });
+  const bounds = [...bounded.warnings, ...flattenDeepMarkup($)];
   const metadata = readMetadata($);
   const content = selectContent($, rules, metadata.title);
 
@@ -53,6 +56,7 @@ export function extractHtmlDocument(html: string, rules?: HtmlRules): ExtractedH
 
   const tooLittleText = words(cleaned.text).length < MIN_ARTICLE_WORDS || cleaned.text.length < MIN_ARTICLE_CHARS;
   const warnings = [
+    ...bounds,
     ...content.warnings,
     ...cleaned.warnings.filter((w) => !(w.startsWith('no headline') && metadata.title !== null)),
   ];

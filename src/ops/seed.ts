@@ -32,7 +32,7 @@ export interface SeedSummary {
 }
 
 export async function seedDocuments(app: App, dir: string, opts: { timeoutMs: number; progress?: ProgressSink }): Promise<SeedSummary> {
-  const { documents, problems } = readSeedFolder(dir, new Date().toISOString());
+  const { documents, problems } = readSeedFolder(dir, new Date().toISOString(), app.config.settings.fetch.maxBodyBytes);
   const outcomes = new Map<string, SeedOutcome>();
   const pending = new Set<string>();
   const existing = new Map((await app.store.getArticles(documents.map((d) => d.id))).map((a) => [a.id, a]));

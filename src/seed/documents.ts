@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseYamlConfig, ConfigError } from '../config/yaml-file.js';
+import { configDir } from '../config/dir.js';
+import { SettingsSchema } from '../config/settings.js';
+import { parseYamlConfig, readYamlConfig, ConfigError } from '../config/yaml-file.js';
 import { InvalidUrlError, canonicalUrl } from '../dedup/canonical-url.js';
 import { documentId } from '../ids.js';
 import type { SourceDocument } from '../model.js';
@@ -58,17 +60,26 @@ const JsonDocumentSchema = z
   });
 
 export const MANIFEST_FILE = 'manifest.yaml';
+/** fetch.maxBodyBytes's default; the CLI passes the configured value. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
-/**
- * Reads every seed document of a folder (sorted by name) with what its manifest says about it.
- * Files that cannot be read or parsed are returned as problems, never dropped silently.
- */
+/** fetch.maxBodyBytes from settings.yaml alone, for commands that read no other setting (`marsad analyze`). */
+export function documentSizeCap(env: NodeJS.ProcessEnv = process.env): number {
+  const file = path.join(configDir(env), 'settings.yaml');
+  return existsSync(file) ? readYamlConfig(file, SettingsSchema).fetch.maxBodyBytes : DEFAULT_MAX_DOCUMENT_BYTES;
+}
+
 /** Why `dir` cannot be seeded from (one line), or null: checked by the CLI before it opens Redis. */
 export function seedFolderProblem(dir: string): string | null {
   return existsSync(dir) && statSync(dir).isDirectory() ? null : `${dir}: not a folder. Give a folder of .txt, .html or .json documents with --dir.`;
 }
 
-export function readSeedFolder(dir: string, receivedAt: string): { documents: SourceDocument[]; problems: string[] } {
+/**
+ * Reads every seed document of a folder (sorted by name) with what its manifest says about it.
+ * Files that cannot be read or parsed are returned as problems, never dropped silently. `maxBytes` is
+ * fetch.maxBodyBytes: a file is held to the cap a downloaded page is.
+ */
+export function readSeedFolder(dir: string, receivedAt: string, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES): { documents: SourceDocument[]; problems: string[] } {
   const problem = seedFolderProblem(dir);
   if (problem !== null) throw new Error(problem);
   const manifestPath = path.join(dir, MANIFEST_FILE);
@@ -84,7 +95,7 @@ export function readSeedFolder(dir: string, receivedAt: string): { documents: So
   for (const file of files) {
     const full = path.join(dir, file);
     try {
-      documents.push(readSeedFile(full, byFile.get(file) ?? null, receivedAt));
+      documents.push(readSeedFile(full, byFile.get(file) ?? null, receivedAt, maxBytes));
     } catch (err) {
       problems.push(err instanceof ConfigError ? err.message : `${full}: ${(err as Error).message}`);
     }
@@ -94,9 +105,16 @@ export function readSeedFolder(dir: string, receivedAt: string): { documents: So
 
 type ManifestEntry = z.output<typeof ManifestSchema>['documents'][number];
 
-/** One document file (what the manifest says about it, if anything) as a SourceDocument. */
-export function readSeedFile(full: string, entry: ManifestEntry | null, receivedAt: string): SourceDocument {
+/**
+ * One document file (what the manifest says about it, if anything) as a SourceDocument. A file larger
+ * than `maxBytes` (fetch.maxBodyBytes) is refused before it is read; the caller names the file.
+ */
+export function readSeedFile(full: string, entry: ManifestEntry | null, receivedAt: string, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES): SourceDocument {
   const file = path.basename(full);
+  const size = statSync(full).size;
+  if (size > maxBytes) {
+    throw new Error(`${size} bytes, over the ${maxBytes}-byte cap for a document (fetch.maxBodyBytes in config/settings.yaml): split the file or raise the cap`);
+  }
   const raw = readFileSync(full);
   const content = decodeUtf8(raw);
   const ext = path.extname(file).toLowerCase();

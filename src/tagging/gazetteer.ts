@@ -316,7 +316,9 @@ const tagsCache = new WeakMap<PreparedText, WeakMap<Gazetteer, TagMatch[]>>();
 
 function scanTags(gazetteer: Gazetteer, prepared: PreparedText): TagMatch[] {
   const all = findTerms(gazetteer.index, prepared);
-  const context = all.filter((f) => f.data.role === 'context' || f.data.role === 'exclude');
+  // Per sentence: context is only looked for in the alias's own sentence.
+  const context: TagMatch[][] = prepared.sentences.map(() => []);
+  for (const f of all) if (f.data.role === 'context' || f.data.role === 'exclude') context[f.sentence]!.push(f);
   const names = all.filter((f) => {
     if (f.data.role === 'alias') return true;
     if (f.data.role !== 'ambiguous') return false;
@@ -324,8 +326,8 @@ function scanTags(gazetteer: Gazetteer, prepared: PreparedText): TagMatch[] {
     const surface = prepared.text.slice(f.start, f.end);
     if (/^[a-z]/i.test(surface) && !/[A-Z]/.test(surface)) return false;
     const w = gazetteer.window.get(f.data.id) ?? 0;
-    const near = context.filter(
-      (c) => c.data.id === f.data.id && c.sentence === f.sentence && c.first >= f.first - w && c.last <= f.last + w && (c.last < f.first || c.first > f.last),
+    const near = context[f.sentence]!.filter(
+      (c) => c.data.id === f.data.id && c.first >= f.first - w && c.last <= f.last + w && (c.last < f.first || c.first > f.last),
     );
     return near.some((c) => c.data.role === 'context') && !near.some((c) => c.data.role === 'exclude');
   });

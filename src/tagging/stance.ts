@@ -45,8 +45,11 @@ export function findCues(compiled: CompiledStance, prepared: PreparedText): Text
   // inside a hedge is the hedge ("طالباً عدم ذكر اسمه" asks for anonymity, it demands nothing).
   const within = (a: Found<Cue>, b: Found<Cue>) => a !== b && b.sentence === a.sentence && b.first <= a.first && a.last <= b.last && b.last - b.first > a.last - a.first;
   const governs = (o: Found<Cue>) => o.data.kind === 'stance' || o.data.kind === 'hedge' || o.data.kind === 'anonymity' || o.data.kind === 'according';
+  // Compared within a sentence only (a long article has thousands of cues).
+  const governing: Found<Cue>[][] = prepared.sentences.map(() => []);
+  for (const o of all) if (governs(o)) governing[o.sentence]!.push(o);
   for (const f of all) {
-    if ((f.data.kind === 'stance' || f.data.kind === 'demand') && all.some((o) => governs(o) && within(f, o))) continue;
+    if ((f.data.kind === 'stance' || f.data.kind === 'demand') && governing[f.sentence]!.some((o) => within(f, o))) continue;
     bySentence[f.sentence]!.push(f);
   }
   return bySentence;

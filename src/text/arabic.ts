@@ -188,6 +188,11 @@ export interface Span {
 }
 
 const SENTENCE_END = /[.!?؟…؛]/;
+/**
+ * Longest sentence span: a longer run without punctuation (the corpus's longest sentence has 1,450
+ * characters) is cut at spaces, so that the per-sentence work of the tagger stays bounded.
+ */
+export const MAX_SENTENCE_CHARS = 2_000;
 
 /**
  * Sentence spans over the original text. Breaks at line ends and at sentence punctuation followed by
@@ -201,6 +206,15 @@ export function splitSentences(text: string): Span[] {
     let e = end;
     while (s < e && /\s/.test(text[s]!)) s++;
     while (e > s && /\s/.test(text[e - 1]!)) e--;
+    while (e - s > MAX_SENTENCE_CHARS) {
+      const space = text.lastIndexOf(' ', s + MAX_SENTENCE_CHARS);
+      const cut = space > s + MAX_SENTENCE_CHARS / 2 ? space : s + MAX_SENTENCE_CHARS;
+      let end = cut;
+      while (end > s && /\s/.test(text[end - 1]!)) end--;
+      spans.push({ start: s, end });
+      s = cut;
+      while (s < e && /\s/.test(text[s]!)) s++;
+    }
     if (e > s) spans.push({ start: s, end: e });
     start = end;
   };

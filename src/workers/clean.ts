@@ -1,7 +1,7 @@
 import { PermanentFailure } from '../queues/errors.js';
+import { cleanOffThread } from '../compute/index.js';
 import { contentHash } from '../dedup/content-hash.js';
 import { notAnArticle } from '../extract/accept.js';
-import { cleanDocument } from '../extract/document.js';
 import type { Article } from '../model.js';
 import type { JobData } from '../queues/jobs.js';
 import type { StageResult } from '../queues/pipeline.js';
@@ -17,7 +17,7 @@ export async function handleClean({ documentId }: JobData<'clean'>, { store, con
   if (!doc) throw new PermanentFailure(`document ${documentId} is not in the store`);
   const origin = doc.origin;
   const rules = origin.kind === 'feed' ? config.feeds.find((f) => f.id === origin.feedId)?.rules : undefined;
-  const clean = cleanDocument(doc, rules);
+  const clean = await cleanOffThread(doc, rules, origin.kind === 'seed' ? origin.file : origin.url);
   const reason = notAnArticle(clean, origin.kind === 'seed' ? origin.file : origin.url);
   if (reason) {
     await store.recordDocumentFailure(documentId, reason);

@@ -58,7 +58,7 @@ export interface OpenOptions {
 
 export async function openApp({ log, env = process.env, dataDir = path.resolve('data'), config = loadConfig(env) }: OpenOptions): Promise<App> {
   const cores = compileCores(config);
-  const endpoint = await resolveRedis(config.redisUrl, dataDir, log);
+  const endpoint = await resolveRedis(config.redisUrl, dataDir, log, { keyPrefix: config.settings.redis.prefix });
   const redis = connect(endpoint.url, 'client');
   redis.on('error', (err) => log.error({ err: err.message }, 'redis connection error'));
   await checkEvictionPolicy(redis, log);

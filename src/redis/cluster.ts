@@ -75,10 +75,16 @@ export function hashTagOf(key: string): string | null {
  */
 export function queuePrefix(prefix: string, queueName: string, cluster: boolean): string {
   if (!cluster) return prefix;
+  const tag = clusterHashTag(prefix);
+  const at = prefix.indexOf(`{${tag}}`);
+  return `${prefix.slice(0, at)}{${tag}:${queueName}}${prefix.slice(at + tag.length + 2)}`;
+}
+
+/** The prefix's hash tag, which a cluster needs (the store's multi-key scripts run in its one slot); a NoRedisError saying how to add one when it has none. */
+export function clusterHashTag(prefix: string): string {
   const tag = hashTagOf(prefix);
   if (tag === null) {
     throw new NoRedisError(`REDIS_URL names a Redis Cluster, where the key prefix needs a hash tag in braces: make redis.prefix (or MARSAD_PREFIX) "{${prefix}}" instead of "${prefix}"`);
   }
-  const at = prefix.indexOf(`{${tag}}`);
-  return `${prefix.slice(0, at)}{${tag}:${queueName}}${prefix.slice(at + tag.length + 2)}`;
+  return tag;
 }

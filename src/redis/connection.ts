@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import { isClusterUrl, parseClusterUrl, type ClusterAddress } from './cluster.js';
+import { clusterHashTag, isClusterUrl, parseClusterUrl, type ClusterAddress } from './cluster.js';
 import { NoRedisError } from './errors.js';
 import { adoptOrphan, recordOwner, stopOnExit } from './private-owner.js';
 
@@ -165,6 +165,8 @@ export interface ResolveOptions {
   defaultUrl?: string;
   /** Environment for finding and running redis-server (its PATH); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** marsad's key prefix (redis.prefix): checked for the hash tag a cluster needs before connecting. */
+  keyPrefix?: string;
 }
 
 /**
@@ -174,11 +176,14 @@ export interface ResolveOptions {
  * NoRedisError naming the three ways.
  */
 export async function resolveRedis(redisUrl: string | undefined, dataDir: string, log: Logger, options: ResolveOptions = {}): Promise<RedisEndpoint> {
-  const { defaultUrl = DEFAULT_REDIS_URL, env = process.env } = options;
+  const { defaultUrl = DEFAULT_REDIS_URL, env = process.env, keyPrefix } = options;
   const none = async () => {};
   if (redisUrl) {
     const cluster = isClusterUrl(redisUrl);
-    if (cluster) parseClusterUrl(redisUrl); // a malformed cluster URL is said so, not reported as silent
+    if (cluster) {
+      parseClusterUrl(redisUrl); // a malformed cluster URL is said so, not reported as silent
+      if (keyPrefix !== undefined) clusterHashTag(keyPrefix);
+    }
     const found = await probe(redisUrl, 5000);
     if (found === 'none' && cluster) throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)}: no Redis Cluster with cluster_state:ok answers there. Check the nodes (redis-cli -c -h HOST -p PORT cluster info), or unset REDIS_URL.`);
     if (found === 'none') throw new NoRedisError(`REDIS_URL=${maskUrl(redisUrl)} does not answer. Start that Redis, or unset REDIS_URL.\n${NO_REDIS_HELP}`);

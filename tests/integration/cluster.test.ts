@@ -116,10 +116,11 @@ describe.skipIf(unavailable !== null)(`marsad on a three-master Redis Cluster${u
     }
   });
 
-  it('says in one line what is wrong with a cluster URL, or with a one-server URL naming a cluster node', async () => {
+  it('says in one line what is wrong with a cluster URL, a one-server URL naming a cluster node, or a prefix without a hash tag', async () => {
     const log = createLogger({ MARSAD_LOG_LEVEL: 'silent' });
     await expect(resolveRedis('redis+cluster://127.0.0.1:7000,:7001', '/nonexistent', log)).rejects.toThrow('REDIS_URL=redis+cluster://127.0.0.1:7000,:7001 is not a Redis Cluster URL: ":7001" is not host:port');
     await expect(resolveRedis(`redis://127.0.0.1:${cluster!.ports[0]}`, '/nonexistent', log)).rejects.toThrow(/is a node of a Redis Cluster: name the cluster with REDIS_URL=redis\+cluster:\/\//);
-    await expect(resolveRedis(cluster!.url, '/nonexistent', log)).resolves.toMatchObject({ url: cluster!.url, privateServer: false });
+    await expect(resolveRedis(cluster!.url, '/nonexistent', log, { keyPrefix: 'marsad' })).rejects.toThrow('make redis.prefix (or MARSAD_PREFIX) "{marsad}" instead of "marsad"');
+    await expect(resolveRedis(cluster!.url, '/nonexistent', log, { keyPrefix: prefix })).resolves.toMatchObject({ url: cluster!.url, privateServer: false });
   });
 });

@@ -154,12 +154,13 @@ describe('status and article pages', () => {
     const statuses = await collectMilestoneStatuses(d.app);
     for (const m of statuses) {
       expect(html).toContain(`<a href="/milestones/${m.id}" data-milestone-link="${m.id}">`);
-      expect(html).toMatch(new RegExp(`<td data-milestone-status="${m.id}"><span class="stance stance-${m.status}"`));
+      expect(html).toMatch(new RegExp(`<span data-milestone-status="${m.id}"><span class="stance stance-${m.status}"`));
     }
   });
 
   it('the status page shows a new report at once (its statuses are reused only while no timeline changes)', async () => {
-    const statusCell = async () => /<td data-milestone-status="ain-al-asad-exit">([\s\S]*?)<\/td>/.exec(await (await get('/')).text())?.[1];
+    // The milestone's card on the board: its status badge and the summary of the reporting.
+    const statusCell = async () => /<article class="card[^"]*" data-milestone="ain-al-asad-exit">([\s\S]*?)<svg/.exec(await (await get('/')).text())?.[1];
     const before = await statusCell();
     expect(before).toBeDefined();
     const doc = liveDocument();

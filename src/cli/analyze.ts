@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { compileCores, tagArticle } from '../cores.js';
-import { loadConfig } from '../config/load.js';
+import { loadCoreConfig } from '../config/core-cache.js';
 import { cleanDocument } from '../extract/document.js';
 import type { Evidence } from '../tagging/gazetteer.js';
 import type { Mention } from '../tagging/milestones.js';
@@ -11,8 +11,7 @@ import { UsageError } from './main.js';
 /** The pure path on files: clean, tag, milestones. No Redis, nothing stored. */
 export async function analyzeCommand(files: string[], opts: { json?: boolean }, ctx: CommandContext): Promise<number> {
   if (files.length === 0) throw new UsageError('give at least one file');
-  const config = loadConfig();
-  const cores = compileCores(config);
+  const cores = compileCores(await loadCoreConfig());
   const maxBytes = documentSizeCap();
   let failures = 0;
   for (const file of files) {

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MilestonesSchema, StanceSchema, TaxonomySchema, crossCheck, type Milestones, type StanceLexicon, type Taxonomy } from '../tagging/schema.js';
 import { readFeedsConfig, type FeedConfig } from '../feeds/schema.js';
 import { crossCheck as crossCheckSubscribers, readSubscribersConfig, type SubscriberEntry } from '../subscribers/schema.js';
 import { SettingsSchema, withPublicUrl, type Settings } from './settings.js';
 import { StoriesSchema, type StoriesConfig } from '../stories/schema.js';
 import { ConfigError, parseYamlConfig, readYamlConfig } from './yaml-file.js';
+import { configDir } from './dir.js';
 
 export interface Config {
   readonly dir: string;
@@ -55,8 +55,7 @@ function secretFromEnv(env: NodeJS.ProcessEnv, name: string, errors: ConfigError
   return value;
 }
 
-/** The repository's own config/ folder: the default when MARSAD_CONFIG_DIR is not set. */
-export const DEFAULT_CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../config');
+export { DEFAULT_CONFIG_DIR } from './dir.js';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -74,7 +73,7 @@ function deepFreeze<T>(value: T): T {
  * MARSAD_HTTP_HOST, MARSAD_PORT and MARSAD_PUBLIC_URL override http.host, http.port and http.publicUrl.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const dir = path.resolve(env.MARSAD_CONFIG_DIR ?? DEFAULT_CONFIG_DIR);
+  const dir = configDir(env);
   // Every file is checked before giving up, so that one run names every mistake.
   const errors: ConfigError[] = [];
   const attempt = <T>(read: () => T): T | undefined => {

@@ -5,6 +5,7 @@ import { DELIVERY_RETRY_OPTIONS, deliveryBackoffStrategy } from '../deliver/back
 import type { Logger } from '../log.js';
 import { queuePrefix } from '../redis/cluster.js';
 import { PermanentFailure } from './errors.js';
+import { isOutOfMemory, OutOfMemoryBackoff } from './oom-backoff.js';
 import { jobIdFor, type JobData } from './jobs.js';
 import { STAGES, type Stage } from './names.js';
 import type { StageResult } from './pipeline.js';
@@ -127,6 +128,7 @@ export class QueueDoor {
   private readonly watchers = new Set<() => Promise<void>>();
   private workerConnection: Redis | null = null;
   private closing: Promise<void> | null = null;
+  private readonly outOfMemory = new OutOfMemoryBackoff();
 
   constructor(private readonly options: QueueDoorOptions) {
     const { connection, settings, log } = options;
@@ -275,13 +277,42 @@ export class QueueDoor {
       settings: { backoffStrategy: deliveryBackoffStrategy },
     });
     worker.on('failed', (job, err) => {
-      log.warn({ stage, job_id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+      if (isOutOfMemory(err)) this.backOff(worker, stage, err);
+      else {
+        this.writesAgain(stage);
+        log.warn({ stage, job_id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+      }
       this.done(stage, 'failed', job);
     });
-    worker.on('completed', (job) => this.done(stage, 'completed', job));
-    worker.on('error', (err) => log.error({ stage, err: err.message }, 'worker error'));
+    worker.on('completed', (job) => {
+      this.writesAgain(stage);
+      this.done(stage, 'completed', job);
+    });
+    worker.on('error', (err) => (isOutOfMemory(err) ? this.backOff(worker, stage, err) : log.error({ stage, err: err.message }, 'worker error')));
     this.workers.push({ worker, stage });
     return { stage, pause: () => worker.pause(), resume: () => worker.resume(), close: () => worker.close() };
+  }
+
+  /** Redis refused a write for lack of memory: this worker stops taking jobs for a while, said once per interval (oom-backoff.ts). */
+  private backOff(worker: Worker, stage: Stage, err: Error): void {
+    const step = this.outOfMemory.refused(Date.now());
+    if (step.log) {
+      this.options.log.error(
+        { stage, err: err.message, refusals: step.refusals, backoff_ms: step.pauseMs },
+        'Redis is out of memory (maxmemory reached): workers back off and try again; free memory or raise maxmemory (marsad status, /readyz)',
+      );
+    }
+    if (worker.isPaused() || this.closing) return;
+    void worker.pause(true).then(() => {
+      setTimeout(() => {
+        if (!this.closing) void worker.resume();
+      }, step.pauseMs).unref();
+    });
+  }
+
+  /** A job finished (its move was written): the end of a back-off, said once. */
+  private writesAgain(stage: Stage): void {
+    if (this.outOfMemory.recovered()) this.options.log.info({ stage }, 'Redis accepts writes again: workers take jobs again');
   }
 
   private async process(processor: StageProcessor, job: Job, token: string | undefined): Promise<StageResult> {
@@ -320,11 +351,20 @@ export class QueueDoor {
     return this.workers.some((w) => w.stage === stage);
   }
 
-  /** Follows BullMQ's events for one queue, on a connection of its own (they block on XREAD). */
+  /**
+   * Follows BullMQ's events for one queue, on a connection of its own (they block on XREAD), from the
+   * newest event now: by default QueueEvents starts at the first XREAD, which may come after the jobs
+   * the caller adds next, and their events would be missed.
+   */
   private async follow(stage: Stage, on: (events: QueueEvents) => void): Promise<() => Promise<void>> {
+    const [newest] = await this.options.connection.xrevrange(this.queues[stage].keys.events!, '+', '-', 'COUNT', 1);
     const connection = this.options.openConnection();
     connection.on('error', (err) => this.options.log.warn({ err: err.message, stage }, 'queue events connection error'));
-    const events = new QueueEvents(stage, { connection, prefix: queuePrefix(this.options.settings.redis.prefix, stage, connection.isCluster) });
+    const events = new QueueEvents(stage, {
+      connection,
+      prefix: queuePrefix(this.options.settings.redis.prefix, stage, connection.isCluster),
+      lastEventId: newest?.[0] ?? '0-0',
+    });
     on(events);
     const stop = async () => {
       this.watchers.delete(stop);

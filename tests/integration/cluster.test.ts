@@ -20,7 +20,6 @@ import { FeedSite } from '../support/feed-site.js';
 import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
 import { testPrefix } from '../support/redis.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { killAll } from './processes.js';
 
 const unavailable = clusterUnavailable();
 const prefix = testPrefix('cluster');
@@ -49,7 +48,6 @@ afterAll(async () => {
   await app?.close();
   await Promise.all([site?.stop(), hook.stop()]);
   await cluster?.stop();
-  await killAll();
 });
 
 describe.skipIf(unavailable !== null)(`marsad on a three-master Redis Cluster${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: SLOW_TEST_MS }, () => {

@@ -1,23 +1,22 @@
-// A throwaway Redis Cluster on loopback: three masters, no replicas, no persistence, in a temp folder.
-import { spawnSync } from 'node:child_process';
+// A throwaway Redis Cluster on loopback: three masters, no replicas, no persistence, in a temp folder. Free of
+// vitest, so that benches start it too (bench/scale-out.ts).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { vi } from 'vitest';
 import { redisAnswers } from '../../src/redis/connection.js';
-import { exitWithin, freePort, start, type Ran, type Running } from '../integration/processes.js';
-import { INTERVAL_MS, PROCESS_MS, WAIT_MS } from './limits.js';
 
 export interface LocalCluster {
   /** redis+cluster://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3 */
   url: string;
   ports: number[];
+  /** Stops the servers and removes their folder. */
   stop(): Promise<void>;
 }
 
-function runTool(command: string, args: string[], timeoutMs: number): Promise<Ran> {
-  return exitWithin(start(command, args, process.env), timeoutMs);
-}
+/** A bound on waiting for the servers and the cluster state: a guard against a hang on a loaded machine. */
+const START_MS = 60_000;
 
 /** Why a cluster cannot be started here (redis-server or redis-cli missing), or null when it can. */
 export function clusterUnavailable(): string | null {
@@ -27,14 +26,49 @@ export function clusterUnavailable(): string | null {
   return null;
 }
 
-/** Starts three `redis-server --cluster-enabled yes`, joins them with `redis-cli --cluster create`, waits for cluster_state:ok. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `ready` until it returns null (ready) or START_MS passes; then throws its last reason. */
+async function waitUntil(ready: () => Promise<string | null>): Promise<void> {
+  const deadline = Date.now() + START_MS;
+  for (;;) {
+    const reason = await ready();
+    if (reason === null) return;
+    if (Date.now() > deadline) throw new Error(`Redis Cluster did not start within ${START_MS} ms: ${reason}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function redisCli(args: string[]): { code: number | null; output: string } {
+  const ran = spawnSync('redis-cli', args, { encoding: 'utf8', timeout: START_MS });
+  return { code: ran.status, output: `${ran.stdout ?? ''}${ran.stderr ?? ''}` };
+}
+
+/** Starts `masters` `redis-server --cluster-enabled yes`, joins them with `redis-cli --cluster create`, waits for cluster_state:ok on every node. */
 export async function startCluster(masters = 3): Promise<LocalCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), 'marsad-cluster-'));
-  const servers: Running[] = [];
+  const servers: ChildProcess[] = [];
   const ports: number[] = [];
   const stop = async () => {
-    for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
-    await Promise.all(servers.map((s) => s.exited.catch(() => undefined)));
+    await Promise.all(
+      servers.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -43,38 +77,24 @@ export async function startCluster(masters = 3): Promise<LocalCluster> {
       const nodeDir = path.join(dir, String(port));
       mkdirSync(nodeDir);
       ports.push(port);
-      servers.push(
-        start(
-          'redis-server',
-          ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', path.join(nodeDir, 'nodes.conf'), '--dir', nodeDir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
-          process.env,
-          nodeDir,
-        ),
-      );
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', path.join(nodeDir, 'nodes.conf'), '--dir', nodeDir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
+      servers.push(spawn('redis-server', args, { cwd: nodeDir, stdio: 'ignore' }));
     }
-    for (const [i, port] of ports.entries()) {
-      await vi.waitFor(
-        async () => {
-          if (servers[i]!.child.exitCode !== null) throw new Error(`redis-server on port ${port} exited: ${servers[i]!.stdout}`);
-          if (!(await redisAnswers(`redis://127.0.0.1:${port}`, 5_000))) throw new Error(`redis-server on port ${port} does not answer yet`);
-        },
-        { timeout: WAIT_MS, interval: INTERVAL_MS },
-      );
-    }
-    const created = await runTool('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], PROCESS_MS);
-    if (created.code !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
-    const url = `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`;
+    await waitUntil(async () => {
+      for (const [i, port] of ports.entries()) {
+        if (servers[i]!.exitCode !== null) throw new Error(`redis-server on port ${port} exited at start`);
+        if (!(await redisAnswers(`redis://127.0.0.1:${port}`, 5_000))) return `redis-server on port ${port} does not answer yet`;
+      }
+      return null;
+    });
+    const created = redisCli(['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
+    if (created.code !== 0) throw new Error(`redis-cli --cluster create failed: ${created.output}`);
     // Every node must know every slot's owner before clients start: the gossip takes a moment.
-    await vi.waitFor(
-      async () => {
-        for (const port of ports) {
-          const info = await runTool('redis-cli', ['-p', String(port), 'cluster', 'info'], WAIT_MS);
-          if (!info.stdout.includes('cluster_state:ok')) throw new Error(`node ${port} is not in cluster_state:ok yet`);
-        }
-      },
-      { timeout: WAIT_MS * 3, interval: 200 },
-    );
-    return { url, ports, stop };
+    await waitUntil(async () => {
+      for (const port of ports) if (!redisCli(['-p', String(port), 'cluster', 'info']).output.includes('cluster_state:ok')) return `node ${port} is not in cluster_state:ok yet`;
+      return null;
+    });
+    return { url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, ports, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -118,16 +118,19 @@ export function extractTextDocument(raw: string): ExtractedDocument {
   return cleanBlocks(textBlocks(input), raw.length);
 }
 
+/** Paragraphs are joined by a blank line: each block costs its text and that separator. */
+const SEPARATOR = 2;
+
 /** The blocks up to ARTICLE_TEXT_CAP characters in all (the last one cut at a space), and the size of all of them. */
 function capBlocks(blocks: readonly Block[]): { blocks: readonly Block[]; total: number } {
-  const total = blocks.reduce((n, b) => n + b.text.length, 0);
+  const total = blocks.reduce((n, b) => n + b.text.length + SEPARATOR, -SEPARATOR);
   if (total <= ARTICLE_TEXT_CAP) return { blocks, total };
   const kept: Block[] = [];
   let room = ARTICLE_TEXT_CAP;
   for (const block of blocks) {
-    if (block.text.length <= room) {
+    if (block.text.length + SEPARATOR <= room) {
       kept.push(block);
-      room -= block.text.length;
+      room -= block.text.length + SEPARATOR;
       continue;
     }
     const space = block.text.lastIndexOf(' ', room);

@@ -1,0 +1,55 @@
+/**
+ * A Redis at maxmemory (policy noeviction) refuses every write, and a BullMQ worker then fails each
+ * fetch, lock renewal and move as fast as it can try: thousands of "worker error" lines a second. This
+ * is the rhythm of what workers do about it instead (I/O-free; the clock is passed in): pause for a
+ * doubling time (BASE_MS up to MAX_MS) after each refusal, and say so once per LOG_EVERY_MS with the
+ * number of refusals since the last line.
+ */
+export const BASE_MS = 1_000;
+export const MAX_MS = 30_000;
+export const LOG_EVERY_MS = 60_000;
+
+/** Whether an error is Redis refusing a write for lack of memory. */
+export function isOutOfMemory(err: { message?: string } | null | undefined): boolean {
+  return typeof err?.message === 'string' && err.message.includes('OOM command not allowed');
+}
+
+export interface BackoffStep {
+  /** How long to stop taking jobs. */
+  pauseMs: number;
+  /** Whether to log now; `refusals` counts the refusals since the last line (this one included). */
+  log: boolean;
+  refusals: number;
+}
+
+export class OutOfMemoryBackoff {
+  private pauseMs = 0;
+  private lastLogAt = -Infinity;
+  private unlogged = 0;
+
+  /** Whether Redis has refused a write since the last success. */
+  get active(): boolean {
+    return this.pauseMs > 0;
+  }
+
+  refused(now: number): BackoffStep {
+    this.pauseMs = this.pauseMs === 0 ? BASE_MS : Math.min(MAX_MS, this.pauseMs * 2);
+    this.unlogged += 1;
+    const log = now - this.lastLogAt >= LOG_EVERY_MS;
+    const refusals = this.unlogged;
+    if (log) {
+      this.lastLogAt = now;
+      this.unlogged = 0;
+    }
+    return { pauseMs: this.pauseMs, log, refusals };
+  }
+
+  /** A write went through: returns whether this ends a back-off (say so once). */
+  recovered(): boolean {
+    const was = this.active;
+    this.pauseMs = 0;
+    this.unlogged = 0;
+    this.lastLogAt = -Infinity;
+    return was;
+  }
+}

@@ -21,6 +21,8 @@ import { table } from './support.js';
 const PREFIX = '{marsad}';
 const TIMEOUT_MS = 300_000;
 
+const BULLMQ = 'BullMQ jobs and queues';
+
 /** Key families, matched on what follows the prefix; the first match wins. */
 const FAMILIES: [string, RegExp][] = [
   ['LSH bands', /^lsh[:-]/],
@@ -30,9 +32,10 @@ const FAMILIES: [string, RegExp][] = [
   ['indexes (listing, tags)', /^(articles|idx:|seq$)/],
   ['timelines', /^timeline:/],
   ['stories', /^story-/],
-  ['dedup claims and links (url, hash, order, reprints)', /^(url:|hash:|dedup-|dups:|duplicate-of$)/],
+  ['dedup claims (URL, text hash)', /^(url:|hash:)/],
+  ['dedup order and reprint links', /^(dedup-|dups:|duplicate-of$)/],
   ['alerts and deliveries', /^(alert:al-|alert-|alerts$|deliver(y:|ies)|digest-)/],
-  ['BullMQ jobs and queues', new RegExp(`^(${STAGES.join('|')}):`)],
+  [BULLMQ, new RegExp(`^(${STAGES.join('|')}):`)],
   ['other', /./],
 ];
 
@@ -43,8 +46,20 @@ interface Family {
   bytesPerArticle: number;
 }
 
+/** BullMQ's keys by what they hold: a job (`queue:jobId`), the events stream, or the queue's own lists and sets. */
+function bullmqKind(rest: string): string {
+  const [, suffix = ''] = rest.split(':');
+  if (suffix === 'events') return 'BullMQ: events streams';
+  if (/^[a-z]+-/.test(suffix)) return 'BullMQ: jobs (data, return value, logs)';
+  return 'BullMQ: queue lists and sets (wait, completed, ...)';
+}
+
 async function memoryByFamily(redis: Redis, prefix: string): Promise<Omit<Family, 'bytesPerArticle'>[]> {
   const totals = new Map<string, { keys: number; bytes: number }>(FAMILIES.map(([f]) => [f, { keys: 0, bytes: 0 }]));
+  const add = (family: string, bytes: number) => {
+    const t = totals.get(family) ?? { keys: 0, bytes: 0 };
+    totals.set(family, { keys: t.keys + 1, bytes: t.bytes + bytes });
+  };
   let cursor = '0';
   do {
     const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
@@ -55,9 +70,9 @@ async function memoryByFamily(redis: Redis, prefix: string): Promise<Omit<Family
     found.forEach((key, i) => {
       const rest = key.slice(prefix.length + 1);
       const family = FAMILIES.find(([, re]) => re.test(rest))![0];
-      const t = totals.get(family)!;
-      t.keys += 1;
-      t.bytes += Number(sizes[i]?.[1] ?? 0);
+      const bytes = Number(sizes[i]?.[1] ?? 0);
+      add(family, bytes);
+      if (family === BULLMQ) add(bullmqKind(rest), bytes);
     });
   } while (cursor !== '0');
   return [...totals].map(([family, t]) => ({ family, ...t }));
@@ -87,8 +102,9 @@ try {
   const articles = await app.store.countArticles();
   const after = await usedMemory(app.redis);
   const families = (await memoryByFamily(app.redis, PREFIX)).map((f) => ({ ...f, bytesPerArticle: f.bytes / articles }));
-  const keyed = families.reduce((n, f) => n + f.bytes, 0);
-  const keyCount = families.reduce((n, f) => n + f.keys, 0);
+  const top = families.filter((f) => !f.family.startsWith('BullMQ: '));
+  const keyed = top.reduce((n, f) => n + f.bytes, 0);
+  const keyCount = top.reduce((n, f) => n + f.keys, 0);
   const perArticle = (after - before) / articles;
 
   console.log(`${seeded.documents} corpus documents -> ${articles} articles (${seeded.failed} failed, ${await app.store.countDuplicates()} linked as duplicates), private ${server.url}, prefix ${PREFIX}`);
@@ -96,7 +112,7 @@ try {
     table(
       ['key family', 'keys', 'keys/article', 'bytes', 'bytes/article'],
       [
-        ...families.filter((f) => f.keys > 0).map((f) => [f.family, String(f.keys), (f.keys / articles).toFixed(1), String(f.bytes), f.bytesPerArticle.toFixed(0)]),
+        ...families.filter((f) => f.keys > 0).map((f) => [f.family.startsWith('BullMQ: ') ? `  ${f.family}` : f.family, String(f.keys), (f.keys / articles).toFixed(1), String(f.bytes), f.bytesPerArticle.toFixed(0)]),
         ['all keys (sum of MEMORY USAGE)', String(keyCount), (keyCount / articles).toFixed(1), String(keyed), (keyed / articles).toFixed(0)],
         ['used_memory after - before (INFO)', '', '', String(after - before), perArticle.toFixed(0)],
       ],
@@ -108,6 +124,7 @@ try {
     at: new Date().toISOString(),
     redis: (await app.redis.info('server')).match(/redis_version:(\S+)/)?.[1],
     duplicates: await app.store.countDuplicates(),
+    dedupWindowDays: app.config.settings.dedup.windowDays,
     documents: seeded.documents,
     articles,
     usedMemoryDelta: after - before,

@@ -27,10 +27,8 @@ export function keys(p: string) {
     url: (hash: string) => `${p}:url:${hash}`,
     hash: (hash: string) => `${p}:hash:${hash}`,
     signature: (id: string) => `${p}:sig:${id}`,
-    /** LSH band hashes of one time bucket of the dedup window: `${bandBuckets(...)}:${shard}` (see store.ts). */
-    bandBuckets: (namespace: string, bucketSeconds: number, bucket: number) => `${p}:lsh:${namespace}:${bucketSeconds}:${bucket}`,
-    /** Per bucket of the window: how many hashes its bands are spread over, and how many bands it holds. */
-    bandShards: (namespace: string, bucketSeconds: number) => `${p}:lsh-shards:${namespace}:${bucketSeconds}`,
+    /** The LSH bands registered in one time bucket of the dedup window (see store.ts). */
+    bandBucket: (namespace: string, bucketSeconds: number, bucket: number) => `${p}:lsh:${namespace}:${bucketSeconds}:${bucket}`,
     dedupOrder: `${p}:dedup-order`,
     dedupCounter: `${p}:dedup-counter`,
     duplicates: (id: string) => `${p}:dups:${id}`,

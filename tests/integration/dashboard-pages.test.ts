@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/alerts/model.js';
 import { waitThroughPipeline } from '../../src/ops/wait.js';
-import type { Article } from '../../src/model.js';
+import type { Article, SourceDocument } from '../../src/model.js';
 import { DOCUMENT_STAGES, STAGES } from '../../src/queues/names.js';
 import { readSamples, recordSample, samplesKey, WINDOW_MINUTES, type QueueSample } from '../../src/server/samples.js';
 import { articleHighlights } from '../../src/server/views/article.js';
@@ -98,8 +98,22 @@ describe('article page', { timeout: SLOW_TEST_MS }, () => {
   it('lists the reprints of an original ("also reported by") and links a reprint to it', async () => {
     // Another outlet reprints a seed word for word.
     const [originalId] = await d.app.store.listArticleIds({ milestone: 'ain-al-asad-exit' }, 1);
-    const seed = (await d.app.store.getDocument(originalId!))!;
-    const copy = { ...seed, id: 'abcdefabcdef0001', url: 'https://reprints.example.org/story', source: 'Reprint Agency', origin: { kind: 'seed' as const, file: 'reprint.txt' } };
+    // The raw document is dropped once its article is registered for dedup: the reprint is made from the article.
+    const original = (await d.app.store.getArticle(originalId!))!;
+    const copy: SourceDocument = {
+      id: 'abcdefabcdef0001',
+      origin: { kind: 'seed', file: 'reprint.txt' },
+      format: 'text',
+      body: original.text,
+      url: 'https://reprints.example.org/story',
+      source: 'Reprint Agency',
+      author: null,
+      title: original.title,
+      published: original.published,
+      language: original.language,
+      baseline: true,
+      receivedAt: new Date().toISOString(),
+    };
     await enqueueDocument(d.app, copy);
     const waited = await waitThroughPipeline(d.app, [copy.id], DOCUMENT_STAGES, { timeoutMs: PIPELINE_MS });
     expect(waited.get(copy.id)).toBeNull();
@@ -276,7 +290,8 @@ describe('dashboard app', () => {
 
   it('keeps one queue sample a minute in Redis, bounded to the last hour', async () => {
     const sample = (n: number) => Object.fromEntries(STAGES.map((s) => [s, { waiting: n, failed: 0 }])) as QueueSample;
-    const base = Date.now() - 90 * 60_000;
+    // Minutes ahead of the server's own sampler (it writes the current minute), which they push out of the window.
+    const base = Date.now() + 24 * 3600_000;
     for (let i = 0; i <= 90; i++) await recordSample(d.app, sample(i), base + i * 60_000);
     expect(await d.app.redis.hlen(samplesKey(d.app))).toBeLessThanOrEqual(WINDOW_MINUTES + 1);
     const history = await readSamples(d.app, base + 90 * 60_000);

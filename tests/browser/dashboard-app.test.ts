@@ -7,12 +7,21 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { initialFeedState, recordFailure, type FeedState } from '../../src/feeds/schedule.js';
 import { CHROMIUM, enqueueDocument, launchChromium, liveDocument, startDashboard, type Dashboard } from '../support/browser.js';
 import { PIPELINE_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
 
 const SCREENSHOTS = path.resolve('tests/browser/screenshots');
 const BROWSER_TEST = { timeout: SLOW_TEST_MS };
 const LIVE_TEXT = { en: 'live', ar: 'مباشر' } as const;
+
+// Four feeds in the four states the health table shows (none is polled here: their states are written below).
+const FEEDS = `feeds:
+  - { id: wire-ok, url: "https://wire-ok.example.org/rss", name: Wire OK, language: en, verified: true }
+  - { id: wire-stale, url: "https://wire-stale.example.org/rss", name: وكالة راكدة, language: ar, verified: true }
+  - { id: wire-gone, url: "https://wire-gone.example.invalid/rss", name: Gone Wire, language: en }
+  - { id: wire-new, url: "https://wire-new.example.org/rss", name: New Wire, language: en }
+`;
 
 let d: Dashboard;
 let browser: Browser;
@@ -21,7 +30,15 @@ let page: Page;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   mkdirSync(SCREENSHOTS, { recursive: true });
-  d = await startDashboard('dashboard-app');
+  d = await startDashboard('dashboard-app', { feeds: FEEDS });
+  const now = new Date();
+  const bounds = { minIntervalSeconds: 300, maxIntervalSeconds: 3600 };
+  const at = now.toISOString();
+  const polled: FeedState = { ...initialFeedState(bounds), lastPollAt: at, lastSuccessAt: at, firstSuccessAt: at, nextPollAt: new Date(now.getTime() + 1_800_000).toISOString(), itemsSeen: 12 };
+  await d.app.store.putFeedState('wire-ok', polled);
+  await d.app.store.putFeedState('wire-stale', { ...polled, stale: true, itemsSeen: 3 });
+  const reason = 'getaddrinfo ENOTFOUND wire-gone.example.invalid (https://wire-gone.example.invalid/rss)';
+  await d.app.store.putFeedState('wire-gone', recordFailure(initialFeedState(bounds), { at: now, kind: 'unresolvable', reason }));
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   page.setDefaultTimeout(WAIT_MS);
@@ -89,6 +106,9 @@ it('keeps every page within 360 px, tables scrolling or stacking inside their ow
     }
   }
   await open('/health?lang=en', 'en');
+  const states = await page.locator('tr[data-feed]').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-feed')}:${r.getAttribute('data-health')}`));
+  expect(states.sort()).toEqual(['wire-gone:failing', 'wire-new:never', 'wire-ok:ok', 'wire-stale:stale']);
+  expect(await page.textContent('tr[data-feed="wire-gone"]')).toContain('ENOTFOUND');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'health-en-360.png'), fullPage: true });
   await page.setViewportSize({ width: 1366, height: 900 });
   await open('/health?lang=ar', 'ar');

@@ -12,7 +12,7 @@ import { documentId } from '../../src/ids.js';
 import type { SourceDocument } from '../../src/model.js';
 import { createServer } from '../../src/server/server.js';
 import { DOCUMENT_STAGES } from '../../src/queues/names.js';
-import { alertEnv, configDir, openAlertApp, queuesSettled } from './alerts-harness.js';
+import { alertEnv, configDir, openAlertApp, queuesSettled, type ConfigFiles } from './alerts-harness.js';
 import { PIPELINE_MS } from './limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from './redis.js';
 
@@ -30,12 +30,12 @@ export interface Dashboard {
 }
 
 /** Seeds on a fresh prefix (the seed run leaves its in-process workers running), then the server. */
-export async function startDashboard(name: string): Promise<Dashboard> {
+export async function startDashboard(name: string, files: ConfigFiles = {}): Promise<Dashboard> {
   const url = testRedisUrl();
   const prefix = testPrefix(name);
   const token = randomBytes(16).toString('hex');
   const readerToken = randomBytes(16).toString('hex');
-  const env = alertEnv(url, prefix, configDir({}, name), { MARSAD_DASHBOARD_TOKEN: token, MARSAD_DASHBOARD_READONLY_TOKEN: readerToken });
+  const env = alertEnv(url, prefix, configDir(files, name), { MARSAD_DASHBOARD_TOKEN: token, MARSAD_DASHBOARD_READONLY_TOKEN: readerToken });
   const app = await openAlertApp(env);
   const summary = await seedDocuments(app, DEFAULT_SEEDS_DIR, { timeoutMs: PIPELINE_MS });
   if (summary.failed > 0) throw new Error(`seeding failed: ${JSON.stringify(summary.outcomes.filter((o) => o.status === 'failed'))}`);

@@ -13,6 +13,7 @@ import { DEFAULT_SEEDS_DIR, seedDocuments } from '../../src/ops/seed.js';
 import { STAGES } from '../../src/queues/names.js';
 import { hashTagOf } from '../../src/redis/cluster.js';
 import { connect, resolveRedis } from '../../src/redis/connection.js';
+import { createServer } from '../../src/server/server.js';
 import { createLogger } from '../../src/log.js';
 import { alertEnv, configDir, convoyReprint, feedEntry, fixture, newSecret, openAlertApp, waitForDelivery } from '../support/alerts-harness.js';
 import { clusterUnavailable, startCluster, type LocalCluster } from '../support/cluster.js';
@@ -24,6 +25,7 @@ import { WebhookReceiver } from '../support/webhook-receiver.js';
 const unavailable = clusterUnavailable();
 const prefix = testPrefix('cluster');
 const secret = newSecret();
+const TOKEN = 'cluster-operator-token-0123456789';
 const hook = new WebhookReceiver(secret);
 let cluster: LocalCluster | undefined;
 let site: FeedSite | undefined;
@@ -41,7 +43,7 @@ beforeAll(async () => {
     },
     'cluster',
   );
-  app = await openAlertApp(alertEnv(cluster.url, prefix, dir));
+  app = await openAlertApp(alertEnv(cluster.url, prefix, dir, { MARSAD_DASHBOARD_TOKEN: TOKEN }));
 }, SLOW_TEST_MS);
 
 afterAll(async () => {
@@ -111,6 +113,21 @@ describe.skipIf(unavailable !== null)(`marsad on a three-master Redis Cluster${u
       expect(tagsByNode.filter((t) => queueTags.some((q) => t.has(q))).length).toBeGreaterThan(1);
     } finally {
       client.disconnect();
+    }
+  });
+
+  it('serves the dashboard pages, the API and the metrics from the cluster', async () => {
+    const server = await createServer(app!);
+    try {
+      const headers = { authorization: `Bearer ${TOKEN}` };
+      for (const url of ['/', '/health', '/alerts', '/deliveries', '/articles', '/api/status', '/api/queues', '/api/articles', '/metrics', '/queues/api/queues']) {
+        const res = await server.inject({ method: 'GET', url, headers });
+        expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(200);
+      }
+      const metrics = (await server.inject({ method: 'GET', url: '/metrics', headers })).body;
+      expect(metrics).toMatch(/marsad_articles 9\b/);
+    } finally {
+      await server.close();
     }
   });
 

@@ -121,11 +121,11 @@ tr.report:target{background:#fff3a0}.assessment dt{font-weight:600}.assessment d
 .story-facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.15rem .8rem}.story-facts dt{font-weight:600}.story-milestones{margin:0;padding:0;list-style:none}
 .story-columns{display:flex;gap:1rem;align-items:flex-start}.story-column{flex:1 1 0;min-width:0}
 .story-card{border:1px solid #dde;border-radius:.4rem;padding:.5rem .7rem;margin:.5rem 0}.story-card h4{margin:.25rem 0;font-size:1rem}.joined{margin:.25rem 0;font-size:.9rem}
-@media (max-width:700px){ul{padding-inline-start:1.1rem}.flag,.stance{white-space:normal}.story-columns{flex-direction:column}.story-column{width:100%}main{padding:.4rem .6rem 2rem}section.panel{padding:.1rem .6rem .6rem}
+@media (max-width:700px){ul{padding-inline-start:1.1rem}.story-columns{flex-direction:column}.story-column{width:100%}main{padding:.4rem .6rem 2rem}section.panel{padding:.1rem .6rem .6rem}
 .top-in{padding:.4rem .6rem}.top nav{order:3;flex-basis:100%;min-width:0;overflow-x:auto;flex-wrap:nowrap}.switch{margin-inline-start:auto}
 table.stack thead{display:none}table.stack,table.stack tbody,table.stack tr,table.stack td,table.stack th{display:block;width:100%}
 table.stack tr{border-bottom:1px solid var(--line);padding:.4rem 0}table.stack td,table.stack th[scope=row]{border:0;padding:.1rem 0;text-align:start}
-table.stack td[data-label]{display:flex;gap:.5rem;align-items:baseline}table.stack td[data-label]::before{content:attr(data-label);flex:0 0 6.5rem;color:var(--muted);font-size:.8rem}table.stack td:empty{display:none}
+table.stack td[data-label]{position:relative;padding-inline-start:7rem;min-height:1.4rem}table.stack td[data-label]::before{content:attr(data-label);position:absolute;inset-inline-start:0;top:.15rem;width:6.5rem;color:var(--muted);font-size:.8rem}table.stack td:empty{display:none}
 .assessment dl,.story-facts{grid-template-columns:minmax(0,1fr)}}
 ${STANCE_STYLE}`;
 

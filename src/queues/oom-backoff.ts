@@ -26,6 +26,8 @@ export class OutOfMemoryBackoff {
   private pauseMs = 0;
   private lastLogAt = -Infinity;
   private unlogged = 0;
+  /** A refusal was logged since the last "writes again": only then is the recovery worth a line. */
+  private saidRefused = false;
 
   /** Whether Redis has refused a write since the last success. */
   get active(): boolean {
@@ -40,16 +42,20 @@ export class OutOfMemoryBackoff {
     if (log) {
       this.lastLogAt = now;
       this.unlogged = 0;
+      this.saidRefused = true;
     }
     return { pauseMs: this.pauseMs, log, refusals };
   }
 
-  /** A write went through: returns whether this ends a back-off (say so once). */
+  /**
+   * A write went through: the next refusal pauses briefly again. Returns whether to say that writes go
+   * through again: once after each logged refusal, so a Redis hovering at its limit costs a line or two
+   * per LOG_EVERY_MS, not one per flip.
+   */
   recovered(): boolean {
-    const was = this.active;
     this.pauseMs = 0;
-    this.unlogged = 0;
-    this.lastLogAt = -Infinity;
-    return was;
+    const say = this.saidRefused;
+    this.saidRefused = false;
+    return say;
   }
 }

@@ -59,7 +59,7 @@ export async function deliveriesCommand(positionals: string[], opts: { json?: bo
       return 0;
     }
     if (deliveries.length === 0) ctx.out.write(opts.dead ? 'no dead deliveries\n' : 'no deliveries\n');
-    const heads = alignColumns(deliveries.map((d) => [d.id, d.status.toUpperCase(), d.channel, `to ${d.subscriberId},`, d.digest ? `digest of ${d.alertIds.length} alerts` : (d.alertIds[0] ?? '')]));
+    const heads = alignColumns(deliveries.map((d) => [d.id, d.status.toUpperCase(), `${d.channel} to ${d.subscriberId}, ${d.digest ? `digest of ${d.alertIds.length} alerts` : d.alertIds[0]}`]));
     for (const [i, d] of deliveries.entries()) {
       ctx.out.write(`${heads[i]}\n  attempts ${d.attempts}, updated ${d.updatedAt}${d.sentAt ? `, sent ${d.sentAt}` : ''}${d.lastError ? `\n  last error: ${d.lastError}` : ''}\n`);
     }

@@ -167,9 +167,9 @@ function parseRateLimit(value: string): unknown {
   return { max: Number(m[1]), per: m[2] };
 }
 
-/** The first line of each subscriber, in columns: id, channel, address, secret. */
+/** The first line of each subscriber, in columns: id, channel and address, secret. */
 function headLines(subscribers: readonly RedactedSubscriber[]): string[] {
-  return alignColumns(subscribers.map((s) => (s.channel === 'webhook' ? [s.id, 'webhook', s.url, `secret ${s.secret}`] : [s.id, 'email', s.email, ''])));
+  return alignColumns(subscribers.map((s) => (s.channel === 'webhook' ? [s.id, `webhook ${s.url}`, `secret ${s.secret}`] : [s.id, `email ${s.email}`])));
 }
 
 function formatSubscribers(subscribers: readonly RedactedSubscriber[]): string {

@@ -215,3 +215,50 @@ describe.concurrent('marsad usage', PROCESS_TESTS, () => {
     expect(ran.stderr).toContain('usage: marsad seed [--dir DIR]');
   });
 });
+
+/** Every command and subcommand, as typed after `marsad`. */
+const COMMANDS = [
+  ['run'], ['dashboard'], ['worker'], ['seed'], ['analyze'], ['articles'], ['milestones'], ['stories'], ['stories', 'show'],
+  ['feeds'], ['feeds', 'check'], ['poll'], ['alerts'], ['deliveries'], ['deliveries', 'retry'],
+  ['subscribers'], ['subscribers', 'list'], ['subscribers', 'add'], ['subscribers', 'remove'], ['subscribers', 'secret'],
+  ['replay'], ['status'],
+];
+
+describe.concurrent('marsad help', PROCESS_TESTS, () => {
+  it('every command and subcommand has its own help, with --help and with `marsad help`', async () => {
+    for (const command of COMMANDS) {
+      const ran = await runCli([...command, '--help'], env);
+      expect(ran.code, `${command.join(' ')} --help: ${ran.stderr}`).toBe(0);
+      expect(ran.stdout).toMatch(new RegExp(`^Usage: marsad ${command.join(' ')}\\b`));
+    }
+    const seed = await runCli(['help', 'seed'], env);
+    expect(seed.code).toBe(0);
+    expect(seed.stdout).toMatch(/^Usage: marsad seed \[--dir DIR\]/);
+    expect(seed.stdout).toContain('--timeout <seconds>');
+    expect(seed.stdout).not.toContain('Commands:');
+    expect(seed.stdout).toBe((await runCli(['seed', '--help'], env)).stdout);
+    const add = await runCli(['subscribers', 'add', '--help'], env);
+    for (const option of ['--id', '--webhook', '--email', '--milestone', '--digest', '--rate-limit']) expect(add.stdout).toContain(option);
+  });
+
+  it('the worker help names every stage', async () => {
+    const ran = await runCli(['worker', '--help'], env);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout.replace(/\s+/g, ' ')).toContain(`stages: ${STAGES.join(' ')}`);
+  });
+
+  it('a usage error is one line naming the command, then the usage and where the help is; no stack trace', async () => {
+    const ran = await runCli(['subscribers', 'list', '--id', 'x'], env);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr.split('\n')[0]).toBe("marsad subscribers: unknown option '--id'");
+    expect(ran.stderr).toContain('usage: marsad subscribers list [--json]');
+    expect(ran.stderr).toContain('marsad subscribers list --help');
+    expect(ran.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a --dir that is not a folder says so in one line, exit 1, no stack trace', async () => {
+    const ran = await runCli(['seed', '--dir', path.join(REPO, 'no-such-folder')], env);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toBe(`marsad seed: ${path.join(REPO, 'no-such-folder')}: not a folder. Give a folder of .txt, .html or .json documents with --dir.\n`);
+  });
+});

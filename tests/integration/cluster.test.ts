@@ -4,7 +4,7 @@
 // otherwise). Needs redis-server and redis-cli, not the shared Redis of the other integration tests.
 import { once } from 'node:events';
 import type { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
 import type { Article } from '../../src/model.js';
@@ -18,9 +18,10 @@ import { createLogger } from '../../src/log.js';
 import { alertEnv, configDir, convoyReprint, feedEntry, fixture, newSecret, openAlertApp, waitForDelivery } from '../support/alerts-harness.js';
 import { clusterUnavailable, startCluster, type LocalCluster } from '../support/cluster.js';
 import { FeedSite } from '../support/feed-site.js';
-import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
+import { INTERVAL_MS, PIPELINE_MS, PROCESS_MS, SLOW_TEST_MS } from '../support/limits.js';
 import { testPrefix } from '../support/redis.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
+import { assertFreshBuild, exitWithin, killAll, runCli, startCli } from './processes.js';
 
 const unavailable = clusterUnavailable();
 const prefix = testPrefix('cluster');
@@ -30,6 +31,7 @@ const hook = new WebhookReceiver(secret);
 let cluster: LocalCluster | undefined;
 let site: FeedSite | undefined;
 let app: App | undefined;
+let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   if (unavailable) return;
@@ -43,12 +45,14 @@ beforeAll(async () => {
     },
     'cluster',
   );
-  app = await openAlertApp(alertEnv(cluster.url, prefix, dir, { MARSAD_DASHBOARD_TOKEN: TOKEN }));
+  env = alertEnv(cluster.url, prefix, dir, { MARSAD_DASHBOARD_TOKEN: TOKEN });
+  app = await openAlertApp(env);
 }, SLOW_TEST_MS);
 
 afterAll(async () => {
   await app?.close();
   await Promise.all([site?.stop(), hook.stop()]);
+  await killAll();
   await cluster?.stop();
 });
 
@@ -129,6 +133,20 @@ describe.skipIf(unavailable !== null)(`marsad on a three-master Redis Cluster${u
     } finally {
       await server.close();
     }
+  });
+
+  it('runs `marsad status` and a `marsad worker` process on the cluster; the worker attaches and stops on SIGTERM', async () => {
+    assertFreshBuild();
+    const status = await runCli(['status', '--json'], env);
+    expect(status.stderr).toBe('');
+    const report = JSON.parse(status.stdout) as { redis: { url: string }; articles: number; queues: Record<string, { workers: number }> };
+    expect(report).toMatchObject({ redis: { url: cluster!.url }, articles: 9 });
+    const before = await app!.queues.workersCount('clean');
+    const worker = startCli(['worker'], env);
+    await vi.waitFor(async () => expect(await app!.queues.workersCount('clean')).toBe(before + 1), { timeout: PROCESS_MS, interval: INTERVAL_MS * 4 });
+    worker.child.kill('SIGTERM');
+    const ran = await exitWithin(worker);
+    expect(ran.code, ran.stderr).toBe(0);
   });
 
   it('says in one line what is wrong with a cluster URL, a one-server URL naming a cluster node, or a prefix without a hash tag', async () => {

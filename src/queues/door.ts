@@ -103,6 +103,13 @@ export interface QueueDoorOptions {
 const METRICS_MINUTES = 24 * 60;
 
 /**
+ * Events kept in each queue's events stream (BullMQ's default is 10,000, about 0.7 MB a queue of
+ * memory that never serves anyone). Readers (the dashboard's live counts, watchResults) follow the
+ * stream as it grows and only need what came since they last read.
+ */
+const EVENTS_KEPT = 1000;
+
+/**
  * Retry and retention defaults: transient failures retry with jittered exponential backoff; failed
  * jobs are kept (bounded) so operators can see and retry them; completed ones only briefly (by count
  * and age: marsad's own store holds what a job did, and kept jobs cost Redis memory per article).
@@ -132,7 +139,7 @@ export class QueueDoor {
 
   constructor(private readonly options: QueueDoorOptions) {
     const { connection, settings, log } = options;
-    const queueOptions = { connection, defaultJobOptions: defaultJobOptions(settings) };
+    const queueOptions = { connection, defaultJobOptions: defaultJobOptions(settings), streams: { events: { maxLen: EVENTS_KEPT } } };
     this.queues = Object.fromEntries(STAGES.map((s) => [s, new Queue(s, { ...queueOptions, prefix: queuePrefix(settings.redis.prefix, s, connection.isCluster) })])) as { [S in Stage]: Queue };
     // A Queue re-emits its connection's errors; with no listener BullMQ prints them with console.error, raw
     // multi-line stacks in the JSON log. The connection's own listener logs connection errors already:

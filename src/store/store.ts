@@ -408,7 +408,7 @@ export interface DedupWindow {
 
 const BUCKETS_PER_WINDOW = 4;
 /** The current bucket and the BUCKETS_PER_WINDOW before it. */
-export const LIVE_BUCKETS = BUCKETS_PER_WINDOW + 1;
+const LIVE_BUCKETS = BUCKETS_PER_WINDOW + 1;
 /**
  * Articles kept per band value and bucket, newest last: a band shared by more (a stock phrase, one story
  * reprinted many times) still yields its latest articles, which link up to the group's original.
@@ -480,7 +480,7 @@ local seen = {}
 local found = {}
 local updates = {}
 for k = 6, #KEYS do
-  local values = redis.call('HMGET', KEYS[k], unpack(fields))
+  local values = #fields > 0 and redis.call('HMGET', KEYS[k], unpack(fields)) or {}
   for f = 1, #fields do
     local members = values[f]
     local mine = false

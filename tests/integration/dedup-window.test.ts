@@ -60,6 +60,11 @@ describe('the dedup window', () => {
     expect(late.candidates).toContain('a-within');
   });
 
+  it('registers a text too short for bands on its claims alone', async () => {
+    expect(await register('e-short', [], t0)).toMatchObject({ hashHolder: 'e-short', candidates: [] });
+    expect((await register('e-copy', [], t0)).candidates).toEqual([]);
+  });
+
   it('gives every band, signature and claim key an expiry at most 1.25 windows after it was written', async () => {
     clock = t0;
     const story = bands(2);

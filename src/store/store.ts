@@ -245,9 +245,11 @@ export class Store {
   /**
    * Registers an article for dedup in one atomic step: it gets its place in the dedup order, claims
    * its canonical URL and content hash (or learns who holds them), joins its LSH bands, and learns
-   * which articles registered before it share a band (at most `maxCandidates`). Because all of it
-   * happens at once, the holder of a URL or hash, and every candidate, was registered earlier: links
-   * always point back in that order, so two workers racing on one story can never link in a cycle.
+   * which articles registered before it share a band (at most `maxCandidates`). Claims and bands
+   * last for the dedup window (see DedupWindow), so holders and candidates are the articles
+   * registered within it. Because all of it happens at once, the holder of a URL or hash, and every
+   * candidate, was registered earlier: links always point back in that order, so two workers racing
+   * on one story can never link in a cycle. The article's raw document is dropped: it is cleaned by now.
    */
   async registerForDedup(
     articleId: string,
@@ -256,7 +258,7 @@ export class Store {
   ): Promise<DedupRegistration> {
     const bands = claims.bandKeys.map(splitBandKey);
     const namespace = bands[0]?.namespace ?? '';
-    if (bands.some((b) => b.namespace !== namespace)) throw new RangeError('the band keys of one article share one namespace');
+    if (bands.some((b) => b.namespace !== namespace)) throw new RangeError('the band keys of one article must share one namespace');
     const bucket = this.window.bucketOf(this.now());
     const redisKeys = [
       this.k.dedupOrder,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { openApp, type App } from '../app.js';
 import { loadConfig, MIN_DASHBOARD_TOKEN_LENGTH, type Config } from '../config/load.js';
 import { STAGES, isStage, type Stage } from '../queues/names.js';
-import { syncDigestSchedulers, syncPollSchedulers, tickMs } from '../queues/schedulers.js';
+import { keepSchedulers } from '../queues/scheduler-keeper.js';
 import type { CommandContext } from './main.js';
 import { UsageError } from './main.js';
 
@@ -88,13 +88,9 @@ async function start(app: App, stages: Stage[], ctx: CommandContext, createServe
   if ((stages.includes('poll') || stages.includes('fetch')) && app.config.settings.fetch.contact === null) {
     ctx.log.warn('fetch.contact is not set in settings.yaml: the sites marsad polls cannot tell who to contact about it');
   }
-  if (stages.includes('poll')) {
-    const { added, removed } = await syncPollSchedulers(app.queues, app.config.feeds, app.config.settings);
-    ctx.log.info({ feeds: added, removed, tick_ms: tickMs(app.config.settings) }, 'poll schedulers in place');
-  }
-  const synced = await app.subscribers.syncFromConfig(app.config.subscribers);
-  if (stages.includes('digest')) await syncDigestSchedulers(app.queues, await app.subscribers.list());
-  ctx.log.info({ added: synced.added, updated: synced.updated, removed: synced.removed }, 'subscribers from subscribers.yaml in place');
+  // Schedulers and subscribers in place, and put back should Redis lose them (scheduler-keeper.ts).
+  const keeper = await keepSchedulers(app, stages, ctx.log);
+  app.onClose(async () => keeper.stop());
   app.startWorkers(stages);
   if (createServer) {
     const server = await createServer(app);

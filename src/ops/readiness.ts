@@ -1,12 +1,15 @@
 import type { App } from '../app.js';
 import type { Redis } from 'ioredis';
 import { STAGES } from '../queues/names.js';
+import { schedulerNotes } from '../queues/scheduler-keeper.js';
 import { collectQueues, STUCK_AFTER_MS } from './overview.js';
 
 export interface Readiness {
   ready: boolean;
   reasons: string[];
   maxmemoryPolicy: string;
+  /** What an operator should know that does not make marsad unready (e.g. job schedulers re-created). */
+  notes: string[];
 }
 
 /** The last connection error of each connection asked about, until it is ready again. */
@@ -39,10 +42,10 @@ const STATUS_DEADLINE_MS = 10_000;
  */
 export async function readiness(app: App, deadlineMs = STATUS_DEADLINE_MS): Promise<Readiness> {
   const down = redisUnavailable(app.redis);
-  if (down) return { ready: false, reasons: [down], maxmemoryPolicy: 'unknown' };
+  if (down) return { ready: false, reasons: [down], maxmemoryPolicy: 'unknown', notes: [] };
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<Readiness>((resolve) => {
-    timer = setTimeout(() => resolve({ ready: false, reasons: [`Redis did not answer within ${deadlineMs} ms`], maxmemoryPolicy: 'unknown' }), deadlineMs);
+    timer = setTimeout(() => resolve({ ready: false, reasons: [`Redis did not answer within ${deadlineMs} ms`], maxmemoryPolicy: 'unknown', notes: [] }), deadlineMs);
   });
   try {
     return await Promise.race([check(app), late]);
@@ -65,7 +68,7 @@ async function check(app: App): Promise<Readiness> {
   try {
     await app.redis.ping();
   } catch (err) {
-    return { ready: false, reasons: [`Redis: ${(err as Error).message}`], maxmemoryPolicy: 'unknown' };
+    return { ready: false, reasons: [`Redis: ${(err as Error).message}`], maxmemoryPolicy: 'unknown', notes: [] };
   }
   const reasons: string[] = [];
   const full = outOfMemory(await app.redis.info('memory'));
@@ -84,5 +87,5 @@ async function check(app: App): Promise<Readiness> {
     if (q.workers === 0) reasons.push(`queue ${stage}: no worker attached${waiting > 0 ? ` and ${waiting} jobs waiting` : ''}`);
     else if (q.oldestWaitingSeconds !== null && q.oldestWaitingSeconds * 1000 > STUCK_AFTER_MS) reasons.push(`queue ${stage}: a job has waited ${Math.round(q.oldestWaitingSeconds / 60)} min`);
   }
-  return { ready: reasons.length === 0, reasons, maxmemoryPolicy };
+  return { ready: reasons.length === 0, reasons, maxmemoryPolicy, notes: await schedulerNotes(app) };
 }

@@ -103,8 +103,8 @@ export async function createServer(app: App): Promise<FastifyInstance> {
 
   server.get('/healthz', async () => ({ status: 'ok' }));
   server.get('/readyz', async (_req, reply) => {
-    const { ready, reasons, maxmemoryPolicy } = await readiness(app, READYZ_DEADLINE_MS);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', reasons, maxmemoryPolicy });
+    const { ready, reasons, maxmemoryPolicy, notes } = await readiness(app, READYZ_DEADLINE_MS);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', reasons, maxmemoryPolicy, notes });
   });
 
   server.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {

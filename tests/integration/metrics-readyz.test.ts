@@ -53,7 +53,7 @@ describe('with every stage served by this process', () => {
 
   it('/readyz is ready: Redis with noeviction, a worker on every queue, nothing stuck', async () => {
     const res = await fetch(`${d.base}/readyz`);
-    expect(await res.json()).toEqual({ status: 'ready', reasons: [], maxmemoryPolicy: 'noeviction' });
+    expect(await res.json()).toEqual({ status: 'ready', reasons: [], maxmemoryPolicy: 'noeviction', notes: [] });
     expect(res.status).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 // Redis Cluster addressing, I/O-free: the cluster URL and the key prefixes that keep marsad's atomic
 // operations in one slot each.
-import { NoRedisError } from './errors.js';
+import { maskUrl, NoRedisError } from './errors.js';
 
 export interface ClusterAddress {
   /** The seed nodes; the client learns the others (and the slot map) from them. */
@@ -25,9 +25,9 @@ export function isClusterUrl(url: string): boolean {
  * with the credentials masked, for anything else: a cluster has one database, and no query options are read.
  */
 export function parseClusterUrl(url: string): ClusterAddress {
-  const masked = url.replace(/\/\/([^@/]*)@/, '//***@');
-  const bad = (why: string) => new NoRedisError(`REDIS_URL=${masked} is not a Redis Cluster URL: ${why} (${EXAMPLE})`);
-  const match = /^([a-z+]+:)\/\/(?:([^@/]*)@)?([^/?#]*)(.*)$/i.exec(url.trim());
+  const bad = (why: string) => new NoRedisError(`REDIS_URL=${maskUrl(url)} is not a Redis Cluster URL: ${why} (${EXAMPLE})`);
+  // Credentials run to the last "@" (a password may hold "/" or "@"), as maskUrl hides them.
+  const match = /^([a-z+]+:)\/\/(?:(.*)@)?([^@/?#]*)(.*)$/i.exec(url.trim());
   const scheme = match?.[1]?.toLowerCase();
   if (!match || !scheme || !(scheme in CLUSTER_SCHEMES)) throw bad('it does not start with redis+cluster:// or rediss+cluster://');
   const [, , credentials, hostList = '', rest = ''] = match;

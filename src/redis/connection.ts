@@ -4,12 +4,12 @@ import path from 'node:path';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { clusterHashTag, isClusterUrl, parseClusterUrl, type ClusterAddress } from './cluster.js';
-import { NoRedisError } from './errors.js';
+import { maskUrl, NoRedisError } from './errors.js';
 import { adoptOrphan, recordOwner, stopOnExit } from './private-owner.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-export { NoRedisError } from './errors.js';
+export { maskUrl, NoRedisError } from './errors.js';
 
 /** Options for connections that BullMQ workers block on: BullMQ requires no per-request retry limit. */
 export function redisOptions(kind: 'worker' | 'client'): RedisOptions {
@@ -205,8 +205,4 @@ export async function checkEvictionPolicy(redis: Redis, log: Logger): Promise<vo
   } catch {
     // Managed Redis services often forbid CONFIG; nothing to check then.
   }
-}
-
-export function maskUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }

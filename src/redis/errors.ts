@@ -2,3 +2,8 @@
 export class NoRedisError extends Error {
   override name = 'NoRedisError';
 }
+
+/** The URL with its credentials hidden, for messages and status (up to the last "@": a password may hold "/" or "@"). */
+export function maskUrl(url: string): string {
+  return url.replace(/\/\/.*@/, '//***@');
+}

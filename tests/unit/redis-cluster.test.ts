@@ -10,6 +10,7 @@ describe('cluster URLs', () => {
     ['redis+cluster://ops:p%40ss:w@h1:7000', { nodes: [{ host: 'h1', port: 7000 }], username: 'ops', password: 'p@ss:w', tls: false }],
     ['redis+cluster://:secret@h1:7000', { nodes: [{ host: 'h1', port: 7000 }], password: 'secret', tls: false }],
     ['redis+cluster://secret@h1:7000', { nodes: [{ host: 'h1', port: 7000 }], password: 'secret', tls: false }],
+    ['redis+cluster://ops:pa/ss@w@h1:7000', { nodes: [{ host: 'h1', port: 7000 }], username: 'ops', password: 'pa/ss@w', tls: false }],
   ])('%s', (url, expected) => {
     expect(isClusterUrl(url)).toBe(true);
     expect(parseClusterUrl(url)).toEqual(expected);
@@ -41,7 +42,9 @@ describe('cluster URLs', () => {
     expect(message).not.toContain('\n');
   });
 
-  it('masks the credentials in its errors', () => {
+  it('masks the credentials in its errors, even a password with "/" or "@" in it', () => {
+    expect(() => parseClusterUrl('redis+cluster://ops:pa/ss@w@h1:7000,')).toThrow('REDIS_URL=redis+cluster://***@h1:7000, ');
+    expect(() => parseClusterUrl('redis+cluster://ops:pa/ss@w@h1:7000,')).not.toThrow(/pa\/ss|ss@w/);
     expect(() => parseClusterUrl('redis+cluster://ops:hunter2@h1:7000/5')).toThrow('REDIS_URL=redis+cluster://***@h1:7000/5 ');
     expect(() => parseClusterUrl('redis+cluster://ops:hunter2@h1:7000/5')).not.toThrow(/hunter2/);
   });

@@ -5,11 +5,11 @@ import { cleanDocument } from '../extract/document.js';
 import type { Evidence } from '../tagging/gazetteer.js';
 import type { Mention } from '../tagging/milestones.js';
 import { documentSizeCap, readSeedFile } from '../seed/documents.js';
-import type { CommandContext } from './main.js';
+import type { PlainContext } from './main.js';
 import { UsageError } from './main.js';
 
 /** The pure path on files: clean, tag, milestones. No Redis, nothing stored. */
-export async function analyzeCommand(files: string[], opts: { json?: boolean }, ctx: CommandContext): Promise<number> {
+export async function analyzeCommand(files: string[], opts: { json?: boolean }, ctx: PlainContext): Promise<number> {
   if (files.length === 0) throw new UsageError('give at least one file');
   const cores = compileCores(await loadCoreConfig());
   const maxBytes = documentSizeCap();

@@ -53,20 +53,23 @@ interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+/** What a command that writes no log gets (`marsad analyze`): it spares loading the logger. */
+export type PlainContext = Omit<CommandContext, 'log'>;
+
+type Body<C> = (ctx: C) => Promise<number>;
+
 /**
- * Runs one command's body with a logger, and turns the errors users cause into one line on stderr and an
- * exit code: 2 for a usage error (with the usage), 1 for bad configuration, no Redis, or Redis out of memory.
+ * Runs one command's body and turns the errors users cause into one line on stderr and an exit code:
+ * 2 for a usage error (with the usage), 1 for bad configuration, no Redis, or Redis out of memory.
  */
-async function execute(command: AnyCommand, io: Io, run: (ctx: CommandContext) => Promise<number>, opts: { untilSignal: boolean }): Promise<number> {
-  const { createLogger } = await import('../log.js');
-  const log = createLogger(io.env);
+async function execute(command: AnyCommand, io: Io, body: Body<PlainContext>, opts: { untilSignal: boolean }): Promise<number> {
   const name = pathOf(command)[0]!;
   // A one-shot command stopped by a signal exits through process.exit, so that its exit hooks run (they
   // stop a private redis-server it started); the commands that run until a signal handle it themselves.
   const onSignal = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
   if (!opts.untilSignal) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
   try {
-    return await run({ args: io.args, log, out: io.out, err: io.err });
+    return await body({ args: io.args, out: io.out, err: io.err });
   } catch (e) {
     if (e instanceof UsageError) {
       io.err.write(`marsad ${name}: ${e.message}\n${usageHint(command)}`);
@@ -85,14 +88,29 @@ async function execute(command: AnyCommand, io: Io, run: (ctx: CommandContext) =
     throw e;
   } finally {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
-    log.flush();
   }
+}
+
+/** A body with the logger of MARSAD_LOG_LEVEL, flushed when it ends. */
+function logged(env: NodeJS.ProcessEnv, body: Body<CommandContext>): Body<PlainContext> {
+  return async (ctx) => {
+    const { createLogger } = await import('../log.js');
+    const log = createLogger(env);
+    try {
+      return await body({ ...ctx, log });
+    } finally {
+      log.flush();
+    }
+  };
 }
 
 /** The command tree; each action records its exit code in `exit.code`. */
 function program(io: Io, exit: { code: number }) {
-  const run = (command: AnyCommand, body: (ctx: CommandContext) => Promise<number>, untilSignal = false) => async () => {
-    exit.code = await execute(command, io, body, { untilSignal });
+  const run = (command: AnyCommand, body: Body<CommandContext>, untilSignal = false) => async () => {
+    exit.code = await execute(command, io, logged(io.env, body), { untilSignal });
+  };
+  const runPlain = (command: AnyCommand, body: Body<PlainContext>) => async () => {
+    exit.code = await execute(command, io, body, { untilSignal: false });
   };
   const marsad = new Command('marsad')
     .description('marsad: monitors reporting on the US and coalition withdrawal from Iraq and Syria')
@@ -136,7 +154,7 @@ function program(io: Io, exit: { code: number }) {
     .usage('FILE... [--json]')
     .argument('[files...]', 'documents to analyze (.txt, .html, .json, .eml)')
     .option('--json', 'one JSON object per file')
-    .action((files, opts, c) => run(c, async (ctx) => (await import('./analyze.js')).analyzeCommand(files, opts, ctx))());
+    .action((files, opts, c) => runPlain(c, async (ctx) => (await import('./analyze.js')).analyzeCommand(files, opts, ctx))());
 
   marsad
     .command('articles')

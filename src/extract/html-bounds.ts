@@ -15,7 +15,9 @@ export const MAX_HTML_DEPTH = 200;
  * Script (but JSON-LD, which the metadata reads), style and template bodies and comments: megabytes of
  * framework state on some pages, and never article text. One forward scan, so linear on any input.
  */
-const SKIPPED_OPEN = /<!--|<(script|style|template)\b([^>]{0,2000})>/gi;
+const SKIPPED_OPEN = /<!--|<(script|style|template)\b([^<>]{0,2000})>/gi;
+/** Where each skipped body ends, found case-insensitively from a position (a regex scan stops at the first). */
+const CLOSE: Record<string, RegExp> = { '': /-->/g, script: /<\/script/gi, style: /<\/style/gi, template: /<\/template/gi };
 
 export function stripNonContent(html: string): string {
   const parts: string[] = [];
@@ -24,21 +26,16 @@ export function stripNonContent(html: string): string {
   for (let m = SKIPPED_OPEN.exec(html); m !== null; m = SKIPPED_OPEN.exec(html)) {
     const tag = m[1]?.toLowerCase();
     if ((tag === 'script' && /application\/ld\+json/i.test(m[2] ?? '')) || (tag === 'template' && m[2]?.endsWith('/'))) continue;
-    const close = tag === undefined ? '-->' : `</${tag}`;
-    const end = indexOfIgnoreCase(html, close, SKIPPED_OPEN.lastIndex);
+    const close = CLOSE[tag ?? '']!;
+    close.lastIndex = SKIPPED_OPEN.lastIndex;
+    const end = close.exec(html);
     parts.push(html.slice(from, tag === undefined ? m.index : SKIPPED_OPEN.lastIndex));
     // An unclosed comment or script runs to the end of the page, as a browser reads it.
-    from = end < 0 ? html.length : tag === undefined ? end + close.length : end;
+    from = end === null ? html.length : tag === undefined ? close.lastIndex : end.index;
     SKIPPED_OPEN.lastIndex = from;
   }
   parts.push(html.slice(from));
   return parts.join('');
-}
-
-function indexOfIgnoreCase(text: string, needle: string, from: number): number {
-  const lower = text.indexOf(needle, from);
-  const upper = text.indexOf(needle.toUpperCase(), from);
-  return lower < 0 ? upper : upper < 0 ? lower : Math.min(lower, upper);
 }
 
 /** The markup the cleaner parses: without non-content bodies, at most HTML_PARSE_CAP characters. */

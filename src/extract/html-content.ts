@@ -549,9 +549,13 @@ class Walk {
     let block: AnyNode | null = el.parent;
     while (block !== null && isElement(block) && INLINE_TAGS.has(block.name)) block = block.parent;
     if (block === null || !isElement(block) || !BLOCK_TAGS.has(block.name)) return true;
-    const around = collapse(textContent(block));
-    return wordCount(around) - wordCount(text) <= 3;
+    let around = this.blockWords.get(block);
+    if (around === undefined) this.blockWords.set(block, (around = wordCount(collapse(textContent(block)))));
+    return around - wordCount(text) <= 3;
   }
+
+  /** Words per block, counted once: a paragraph may hold thousands of inline dates. */
+  private readonly blockWords = new Map<Element, number>();
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();

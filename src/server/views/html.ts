@@ -81,7 +81,7 @@ const STYLE = `:root{--ink:#1b1f24;--muted:#5f6b7a;--line:#e3e6ea;--bg:#f5f6f8;-
 body{font:14px/1.5 ${LATIN_FONTS};margin:0;color:var(--ink);background:var(--bg)}
 :lang(ar){font-family:${ARABIC_FONTS};line-height:1.75}
 a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
-.top{background:#14263b;color:#fff;position:sticky;top:0;z-index:5}
+.top{background:#14263b;color:#fff}@media (min-width:701px){.top{position:sticky;top:0;z-index:5}}
 .top-in{max-width:84rem;margin:0 auto;padding:.45rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.3rem 1.2rem}
 .brand{margin:0;font-size:1.15rem;font-weight:700;white-space:nowrap}.brand a{color:#fff}.brand span{opacity:.75;font-weight:500;margin-inline-start:.35rem}
 .top nav{display:flex;flex-wrap:wrap;gap:.15rem;flex:1 1 auto;min-width:0}

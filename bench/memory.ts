@@ -32,7 +32,7 @@ const FAMILIES: [string, RegExp][] = [
   ['indexes (listing, tags)', /^(articles|idx:|seq$)/],
   ['timelines', /^timeline:/],
   ['stories', /^story-/],
-  ['dedup claims (URL, text hash)', /^(url:|hash:)/],
+  ['dedup claims (URL, text hash)', /^(url:|hash:|dedup-claims:)/],
   ['dedup order and reprint links', /^(dedup-|dups:|duplicate-of$)/],
   ['alerts and deliveries', /^(alert:al-|alert-|alerts$|deliver(y:|ies)|digest-)/],
   [BULLMQ, new RegExp(`^(${STAGES.join('|')}):`)],

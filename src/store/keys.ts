@@ -24,8 +24,8 @@ export function keys(p: string) {
     storyLinks: `${p}:story-links`,
     /** Hash per milestone: article id -> its timeline entry (stance, attribution, dates, evidence). */
     timeline: (milestoneId: string) => `${p}:timeline:${milestoneId}`,
-    url: (hash: string) => `${p}:url:${hash}`,
-    hash: (hash: string) => `${p}:hash:${hash}`,
+    /** The canonical URLs and normalized texts claimed in one time bucket of the dedup window (see store.ts). */
+    claimBucket: (bucketSeconds: number, bucket: number) => `${p}:dedup-claims:${bucketSeconds}:${bucket}`,
     signature: (id: string) => `${p}:sig:${id}`,
     /** The LSH bands registered in one time bucket of the dedup window (see store.ts). */
     bandBucket: (namespace: string, bucketSeconds: number, bucket: number) => `${p}:lsh:${namespace}:${bucketSeconds}:${bucket}`,

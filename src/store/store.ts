@@ -263,9 +263,8 @@ export class Store {
     const redisKeys = [
       this.k.dedupOrder,
       this.k.dedupCounter,
-      this.k.url(sha256(claims.urlKey ?? '')),
-      this.k.hash(claims.contentHash),
       this.k.doc(articleId),
+      ...Array.from({ length: LIVE_BUCKETS }, (_, age) => this.k.claimBucket(this.window.bucketSeconds, bucket - age)),
       ...Array.from({ length: LIVE_BUCKETS }, (_, age) => this.k.bandBucket(namespace, this.window.bucketSeconds, bucket - age)),
     ];
     const run = (this.redis as unknown as { marsadRegister(n: number, ...args: (string | number | Buffer)[]): Promise<[string, string, string[]]> }).marsadRegister;
@@ -275,9 +274,11 @@ export class Store {
       ...redisKeys,
       articleId,
       maxCandidates,
-      claims.urlKey === null ? 0 : 1,
       this.window.bucketExpiresAt(bucket),
       MAX_BAND_MEMBERS,
+      LIVE_BUCKETS,
+      claims.urlKey === null ? '' : claimField('url', claims.urlKey),
+      claimField('text', claims.contentHash),
       ...bands.map((b) => Buffer.from(b.hash, 'hex')),
     );
     return { urlHolder: urlHolder === '' ? null : urlHolder, hashHolder, candidates };
@@ -427,6 +428,11 @@ export function dedupWindow(days: number): DedupWindow {
   };
 }
 
+/** A claim's field in a claim bucket: what is claimed, and 8 bytes of the sha256 of its value. */
+function claimField(kind: 'url' | 'text', value: string): Buffer {
+  return Buffer.concat([Buffer.from(kind === 'url' ? 'u' : 't'), createHash('sha256').update(value).digest().subarray(0, 8)]);
+}
+
 /** `namespace:band:hash16` (see workers/dedup.ts and dedup/lsh.ts) into the namespace and the 64-bit hash. */
 function splitBandKey(key: string): { namespace: string; hash: string } {
   const m = /^(.*):\d+:([0-9a-f]{16})$/.exec(key);
@@ -446,42 +452,61 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 1 end
 return 0
 `;
 
-// KEYS: 1 order zset, 2 order counter, 3 URL key, 4 content-hash key, 5 raw document, 6.. the live band
-//   buckets, current first.
-// ARGV: 1 article id, 2 candidate cap, 3 whether the article has a URL, 4 the current bucket's expiry (unix s),
-//   5 members kept per band value, 6.. band hashes (8 bytes).
+// KEYS: 1 order zset, 2 order counter, 3 raw document, then the live claim buckets and the live band buckets
+//   (ARGV[5] of each), current first.
+// ARGV: 1 article id, 2 candidate cap, 3 the current buckets' expiry (unix s), 4 members kept per band value,
+//   5 live buckets, 6 URL claim field ('' without a URL), 7 text claim field, 8.. band hashes (8 bytes).
 // An article keeps its order on a replay, so a re-run finds the same earlier articles.
-// A bucket is one hash: band hash -> the dedup orders of the articles sharing it, so one HMGET reads all of an
-// article's bands in a bucket. Spreading each bucket over hashes small enough for Redis's listpack encoding
-// took a third of the memory but a call per band and bucket (~190 calls instead of ~10, twice the time).
-// Candidates are the articles of a lower order sharing a band in a live bucket, resolved to ids at the end.
+// Claims: a bucket is one hash, claim field -> the id of the first article registered with it; a claim found
+// in a live bucket holds, else the article takes it in the current bucket.
+// Bands: a bucket is one hash, band hash -> the dedup orders of the articles sharing it, so one HMGET reads all
+// of an article's bands in a bucket. Spreading each bucket over hashes small enough for Redis's listpack
+// encoding took a third of the memory but a call per band and bucket (~200 calls instead of ~15, twice the
+// time). Candidates are the articles of a lower order sharing a band in a live bucket, resolved to ids at the end.
 // The raw document has served once the article reaches dedup (it was cleaned): it is dropped here.
 const REGISTER_LUA = `
 local id = ARGV[1]
 local cap = tonumber(ARGV[2])
-local expiresAt = tonumber(ARGV[4])
-local keep = tonumber(ARGV[5])
+local expiresAt = tonumber(ARGV[3])
+local keep = tonumber(ARGV[4])
+local live = tonumber(ARGV[5])
 local order = redis.call('ZSCORE', KEYS[1], id)
 if not order then
   order = redis.call('INCR', KEYS[2])
   redis.call('ZADD', KEYS[1], order, id)
 end
 order = tonumber(order)
-local urlHolder = ''
-if ARGV[3] == '1' then
-  redis.call('SET', KEYS[3], id, 'NX', 'EXAT', expiresAt)
-  urlHolder = redis.call('GET', KEYS[3])
+redis.call('DEL', KEYS[3])
+
+local claimFields = {ARGV[7]}
+if ARGV[6] ~= '' then claimFields[2] = ARGV[6] end
+local holders = {}
+for k = 4, 3 + live do
+  local values = redis.call('HMGET', KEYS[k], unpack(claimFields))
+  for f = 1, #claimFields do
+    if values[f] and not holders[f] then holders[f] = values[f] end
+  end
 end
-redis.call('SET', KEYS[4], id, 'NX', 'EXAT', expiresAt)
-local hashHolder = redis.call('GET', KEYS[4])
-redis.call('DEL', KEYS[5])
+local claims = {}
+for f = 1, #claimFields do
+  if not holders[f] then
+    holders[f] = id
+    claims[#claims + 1] = claimFields[f]
+    claims[#claims + 1] = id
+  end
+end
+if #claims > 0 then
+  redis.call('HSET', KEYS[4], unpack(claims))
+  redis.call('EXPIREAT', KEYS[4], expiresAt)
+end
 
 local fields = {}
-for a = 6, #ARGV do fields[#fields + 1] = ARGV[a] end
+for a = 8, #ARGV do fields[#fields + 1] = ARGV[a] end
 local seen = {}
 local found = {}
 local updates = {}
-for k = 6, #KEYS do
+local current = 4 + live
+for k = current, #KEYS do
   local values = #fields > 0 and redis.call('HMGET', KEYS[k], unpack(fields)) or {}
   for f = 1, #fields do
     local members = values[f]
@@ -496,7 +521,7 @@ for k = 6, #KEYS do
         end
       end
     end
-    if k == 6 and not mine then
+    if k == current and not mine then
       local list = {}
       if members then for m in string.gmatch(members, '%d+') do list[#list + 1] = m end end
       list[#list + 1] = tostring(order)
@@ -507,13 +532,15 @@ for k = 6, #KEYS do
   end
 end
 if #updates > 0 then
-  redis.call('HSET', KEYS[6], unpack(updates))
-  redis.call('EXPIREAT', KEYS[6], expiresAt)
+  redis.call('HSET', KEYS[current], unpack(updates))
+  redis.call('EXPIREAT', KEYS[current], expiresAt)
 end
 local out = {}
 for _, o in ipairs(found) do
   local ids = redis.call('ZRANGE', KEYS[1], o, o, 'BYSCORE')
   if ids[1] then out[#out + 1] = ids[1] end
 end
-return {urlHolder, hashHolder, out}
+local urlHolder = ''
+if ARGV[6] ~= '' then urlHolder = holders[2] end
+return {urlHolder, holders[1], out}
 `;

@@ -60,6 +60,19 @@ describe('the dedup window', () => {
     expect(late.candidates).toContain('a-within');
   });
 
+  it('keeps a URL or text claim with its first holder for the window, then lets it go', async () => {
+    const claim = (id: string, at: number) => {
+      clock = at;
+      return store.registerForDedup(id, { urlKey: 'example.org/iraq/withdrawal', contentHash: 'same-text', bandKeys: [] }, 64);
+    };
+    expect(await claim('f-first', t0)).toMatchObject({ urlHolder: 'f-first', hashHolder: 'f-first' });
+    expect(await claim('f-again', t0 + WINDOW_DAYS * DAY - 1000)).toMatchObject({ urlHolder: 'f-first', hashHolder: 'f-first' });
+    expect(await claim('f-first', t0 + WINDOW_DAYS * DAY)).toMatchObject({ urlHolder: 'f-first', hashHolder: 'f-first' });
+    expect(await claim('f-late', t0 + 2.5 * WINDOW_DAYS * DAY)).toMatchObject({ urlHolder: 'f-late', hashHolder: 'f-late' });
+    clock = t0;
+    expect(await store.registerForDedup('f-no-url', { urlKey: null, contentHash: 'other-text', bandKeys: [] }, 64)).toMatchObject({ urlHolder: null, hashHolder: 'f-no-url' });
+  });
+
   it('registers a text too short for bands on its claims alone', async () => {
     expect(await register('e-short', [], t0)).toMatchObject({ hashHolder: 'e-short', candidates: [] });
     expect((await register('e-copy', [], t0)).candidates).toEqual([]);
@@ -72,7 +85,7 @@ describe('the dedup window', () => {
     await register('b-1', story, t0);
     const limit = Math.ceil((t0 + 1.25 * WINDOW_DAYS * DAY + dedupWindow(WINDOW_DAYS).bucketSeconds * 1000) / 1000);
     const bucket = dedupWindow(WINDOW_DAYS).bucketOf(t0);
-    const windowed = [...(await keysUnder(`lsh:*:${bucket}`)), `${prefix}:sig:b-1`, `${prefix}:hash:hash-b-1`];
+    const windowed = [...(await keysUnder(`lsh:*:${bucket}`)), ...(await keysUnder(`dedup-claims:*:${bucket}`)), `${prefix}:sig:b-1`];
     expect(windowed).toHaveLength(3);
     for (const key of windowed) {
       const at = (await redis.call('EXPIRETIME', key)) as number;

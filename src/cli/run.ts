@@ -11,6 +11,11 @@ const loadServer = () => import('../server/server.js');
 
 /** Active jobs get this long to finish on shutdown; the compose file's stop_grace_period is longer. */
 export const SHUTDOWN_DEADLINE_MS = 25_000;
+/**
+ * When jobs still running on shutdown (a slow page, a hanging webhook receiver) are cut and handed back to
+ * their queue for another worker to take at once: early enough before the deadline for the hand-over.
+ */
+export const HAND_BACK_AFTER_MS = SHUTDOWN_DEADLINE_MS - 5_000;
 
 export async function runCommand(ctx: CommandContext): Promise<number> {
   return serve([...STAGES], ctx, { http: true, command: 'run' });
@@ -131,14 +136,21 @@ export function waitForSignal(app: App, ctx: CommandContext, exit: (code: number
         exitNow(1);
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
+      const handBack = setTimeout(() => {
+        const active = app.queues.handBack();
+        ctx.log.warn({ active_jobs: active, after_ms: HAND_BACK_AFTER_MS }, 'shutdown: cutting the jobs still running and handing them back to their queues (another worker takes them at once)');
+      }, HAND_BACK_AFTER_MS);
+      handBack.unref();
       app.close().then(
         () => {
           clearTimeout(deadline);
+          clearTimeout(handBack);
           ctx.log.info('stopped');
           resolve(0);
         },
         (err: Error) => {
           clearTimeout(deadline);
+          clearTimeout(handBack);
           ctx.log.error({ err: err.message }, 'error while shutting down');
           exitNow(1);
         },

@@ -218,7 +218,11 @@ export type WebhookOutcome =
   | { kind: 'retry'; status?: number; reason: WebhookFailureReason; message: string; retryAfterMs?: number; response?: string }
   | { kind: 'permanent'; status?: number; reason: WebhookFailureReason; message: string; response?: string };
 
-export type SendWebhookOptions = Pick<Settings['webhooks'], 'timeoutMs'> & Pick<Settings['fetch'], 'allowPrivateNetworks' | 'contact'>;
+export type SendWebhookOptions = Pick<Settings['webhooks'], 'timeoutMs'> &
+  Pick<Settings['fetch'], 'allowPrivateNetworks' | 'contact'> & {
+    /** Cuts the request when aborted (a shutdown handing its jobs back): a retry, said as such. */
+    signal?: AbortSignal;
+  };
 
 /** Enough to show an error page's first lines; a receiver's answer is not worth more. */
 export const RESPONSE_LIMIT = 4096;
@@ -294,7 +298,8 @@ export async function sendWebhook(request: WebhookRequest, options: SendWebhookO
     return { kind: 'permanent', reason: err.reason as WebhookFailureReason, message };
   }
   const basicAuth = basicAuthOf(url);
-  const signal = AbortSignal.timeout(timeoutMs);
+  const cancel = options.signal;
+  const signal = cancel ? AbortSignal.any([AbortSignal.timeout(timeoutMs), cancel]) : AbortSignal.timeout(timeoutMs);
   // One agent per send: deliveries to one receiver are minutes to hours apart, a kept-alive socket would idle.
   const agent = new Agent({
     connect: { timeout: timeoutMs, lookup: guardedLookup(allowPrivateNetworks) },
@@ -314,6 +319,7 @@ export async function sendWebhook(request: WebhookRequest, options: SendWebhookO
     });
     return statusOutcome(res.statusCode, res.headers, await responseHead(res.body));
   } catch (err) {
+    if (cancel?.aborted) return { kind: 'retry', reason: 'connection', message: 'cut short by a shutdown: sent again at once by another worker' };
     return errorOutcome(err, signal, timeoutMs);
   } finally {
     await agent.destroy();

@@ -25,6 +25,8 @@ export interface GetOptions {
   accept?: string;
   /** Default 'any': no content-type check. */
   expect?: Expect;
+  /** Cuts the request when aborted (a shutdown handing its jobs back); it then throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -163,7 +165,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const started = performance.now();
     const expect = getOptions.expect ?? 'any';
     // One deadline for the whole call, redirects included: a job knows the most a fetch can take.
-    const signal = AbortSignal.timeout(deadlineMs);
+    const cancel = getOptions.signal;
+    const signal = cancel ? AbortSignal.any([AbortSignal.timeout(deadlineMs), cancel]) : AbortSignal.timeout(deadlineMs);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(getOptions.headers ?? {})) headers[name.toLowerCase()] = value;
     headers['user-agent'] = ua;
@@ -231,6 +234,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const body = await readBody(res.body, decoder?.(), href);
         return { url: href, status, headers: resHeaders, body, redirects, elapsedMs: performance.now() - started };
       } catch (err) {
+        if (cancel?.aborted) throw cancel.reason;
         throw toFetchError(err, href, signal, deadlineMs);
       }
     }

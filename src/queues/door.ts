@@ -45,6 +45,11 @@ export interface JobControl {
    * `data` is merged into the job's payload first, so the job knows on its return why it waited.
    */
   delayUntil(timestamp: number, data?: Record<string, unknown>): Promise<never>;
+  /**
+   * Aborted when the process hands its active jobs back at the shutdown deadline (handBack): pass it to
+   * whatever may take long (HTTP requests). The job is then taken again at once, by another worker.
+   */
+  signal: AbortSignal;
 }
 
 /** A stage's work on one job: `data` is the payload as stored (validate it); throw PermanentFailure for no retries. */
@@ -136,6 +141,7 @@ export class QueueDoor {
   private workerConnection: Redis | null = null;
   private closing: Promise<void> | null = null;
   private readonly outOfMemory = new OutOfMemoryBackoff();
+  private readonly handingBack = new AbortController();
 
   constructor(private readonly options: QueueDoorOptions) {
     const { connection, settings, log } = options;
@@ -326,6 +332,7 @@ export class QueueDoor {
     const control: JobControl = {
       id: job.id ?? '',
       attemptsMade: job.attemptsMade,
+      signal: this.handingBack.signal,
       async delayUntil(timestamp, data) {
         if (data) await job.updateData({ ...job.data, ...data });
         await job.moveToDelayed(timestamp, token);
@@ -336,6 +343,11 @@ export class QueueDoor {
     try {
       return await processor(job.data, control);
     } catch (err) {
+      if (this.handingBack.signal.aborted && !(err instanceof DelayedError)) {
+        // Cut at the shutdown deadline: back to the queue, due now, without using up an attempt.
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
       if (err instanceof PermanentFailure) throw new UnrecoverableError(err.message);
       throw err;
     }
@@ -461,6 +473,16 @@ export class QueueDoor {
    */
   queuesForBoard(): { readonly [S in Stage]: Queue } {
     return this.queues;
+  }
+
+  /**
+   * At the shutdown deadline: aborts the active jobs' signals (their HTTP requests are cut) and puts each
+   * job that then ends in error back in its queue, due at once, for another worker. Returns how many jobs
+   * were active in this process's workers.
+   */
+  handBack(): number {
+    this.handingBack.abort(new Error('shutting down: the job is handed back to the queue'));
+    return this.workers.reduce((n, { worker }) => n + ((worker as unknown as { jobsInProgress?: Set<unknown> }).jobsInProgress?.size ?? 0), 0);
   }
 
   /** Closes workers (letting active jobs finish), watchers and queues; safe to call twice. The shared connection stays the caller's. */

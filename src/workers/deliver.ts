@@ -59,7 +59,7 @@ export async function handleDeliver({ deliveryId }: JobData<'deliver'>, deps: St
   await save({ attempts: delivery.attempts + 1, attemptStartedAt: new Date().toISOString(), status: delivery.attempts > 0 ? 'retrying' : 'pending' });
   if (interrupted) log.warn({ delivery_id: deliveryId, subscriber_id: subscriber.id }, 'the previous attempt was cut short; sending the same message again');
 
-  const outcome = subscriber.channel === 'webhook' ? await sendByWebhook(subscriber, delivery, messages, deps) : await sendByEmail(subscriber, delivery, messages, deps);
+  const outcome = subscriber.channel === 'webhook' ? await sendByWebhook(subscriber, delivery, messages, deps, job.signal) : await sendByEmail(subscriber, delivery, messages, deps);
   const lastAttempt = job.attemptsMade + 1 >= DELIVERY_ATTEMPTS;
   switch (outcome.kind) {
     case 'sent':
@@ -83,7 +83,7 @@ async function alertsWithReprints(delivery: Delivery, { alerts, store }: StageDe
   return Promise.all(list.map(async (alert) => ({ alert, alsoReportedBy: await store.storyReports(alert) })));
 }
 
-async function sendByWebhook(subscriber: Extract<Subscriber, { channel: 'webhook' }>, delivery: Delivery, messages: AlertWithReprints[], deps: StageDeps): Promise<Outcome> {
+async function sendByWebhook(subscriber: Extract<Subscriber, { channel: 'webhook' }>, delivery: Delivery, messages: AlertWithReprints[], deps: StageDeps, signal: AbortSignal): Promise<Outcome> {
   const { settings } = deps.config;
   const now = new Date();
   const [first] = messages;
@@ -99,7 +99,7 @@ async function sendByWebhook(subscriber: Extract<Subscriber, { channel: 'webhook
     if (!(err instanceof InvalidWebhookSecretError)) throw err;
     return { kind: 'permanent', reason: err.message, disable: false, dead: true };
   }
-  const outcome = await sendWebhook(request, { timeoutMs: settings.webhooks.timeoutMs, allowPrivateNetworks: settings.fetch.allowPrivateNetworks, contact: settings.fetch.contact });
+  const outcome = await sendWebhook(request, { timeoutMs: settings.webhooks.timeoutMs, allowPrivateNetworks: settings.fetch.allowPrivateNetworks, contact: settings.fetch.contact, signal });
   switch (outcome.kind) {
     case 'sent':
       return { kind: 'sent', response: `${outcome.status} ${outcome.response}` };

@@ -37,7 +37,7 @@ export async function handleFetch({ documentId, slotAt }: JobData<'fetch'>, deps
 
   let response;
   try {
-    response = await http.get(item.url, { expect: 'html' });
+    response = await http.get(item.url, { expect: 'html', signal: job.signal });
   } catch (err) {
     if (!(err instanceof FetchError)) throw err;
     // The site asked to be left alone: no worker sends it anything before then.

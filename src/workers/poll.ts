@@ -32,7 +32,7 @@ export async function handlePoll({ feedId, force, slotAt }: JobData<'poll'>, dep
   await paceHost(pacer, job, new URL(feed.url).host, config.settings.fetch.hostIntervalMs, slotAt);
 
   try {
-    const response = await http.get(feed.url, { headers: conditionalHeaders(state), expect: 'feed' });
+    const response = await http.get(feed.url, { headers: conditionalHeaders(state), expect: 'feed', signal: job.signal });
     const observed = {
       at: now,
       status: response.status,

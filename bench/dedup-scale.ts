@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { DEDUP_DEFAULTS } from '../src/dedup/defaults.js';
 import { keys } from '../src/store/keys.js';
-import { dedupWindow, Store } from '../src/store/store.js';
+import { claimField, dedupWindow, Store } from '../src/store/store.js';
 import { startPrivateRedis, usedMemory, type PrivateRedis } from './private-redis.js';
 import { stats, table, type Stats } from './support.js';
 
@@ -44,13 +44,15 @@ function randomSignature(): { signature: Uint32Array; shingleCount: number } {
 }
 
 /**
- * Articles `from`..`to` - 1 into the index as registration leaves them (their dedup order, and each band hash ->
- * order in the current bucket), without the script: only the probes' registrations are measured.
+ * Articles `from`..`to` - 1 into the index as registration leaves them (their dedup order, their URL and text
+ * claims, and each band hash -> order in the current bucket), without the script: only the probes'
+ * registrations are measured.
  */
 async function fill(redis: Redis, from: number, to: number): Promise<void> {
   const k = keys(PREFIX);
   const window = dedupWindow(DEDUP_DEFAULTS.windowDays);
   const bucket = k.bandBucket(NAMESPACE, window.bucketSeconds, window.bucketOf(Date.now()));
+  const claims = k.claimBucket(window.bucketSeconds, window.bucketOf(Date.now()));
   for (let start = from; start < to; start += FILL_BATCH) {
     const tx = redis.pipeline();
     const end = Math.min(to, start + FILL_BATCH);
@@ -61,6 +63,7 @@ async function fill(redis: Redis, from: number, to: number): Promise<void> {
       const fields: (Buffer | string)[] = [];
       for (let b = 0; b < DEDUP_DEFAULTS.bands; b++) fields.push(hashes.subarray(8 * b, 8 * b + 8), order);
       tx.zadd(k.dedupOrder, order, `fill-${i}`);
+      tx.hset(claims, claimField('url', `https://example.org/fill-${i}`), `fill-${i}`, claimField('text', `fill-${i}`), `fill-${i}`);
       tx.hset(bucket, ...fields);
     }
     await tx.exec();

@@ -429,7 +429,7 @@ export function dedupWindow(days: number): DedupWindow {
 }
 
 /** A claim's field in a claim bucket: what is claimed, and 8 bytes of the sha256 of its value. */
-function claimField(kind: 'url' | 'text', value: string): Buffer {
+export function claimField(kind: 'url' | 'text', value: string): Buffer {
   return Buffer.concat([Buffer.from(kind === 'url' ? 'u' : 't'), createHash('sha256').update(value).digest().subarray(0, 8)]);
 }
 

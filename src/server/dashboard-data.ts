@@ -4,7 +4,7 @@ import type { Alert, Delivery } from '../alerts/model.js';
 import type { App } from '../app.js';
 import { collectFeeds } from '../ops/feeds.js';
 import { collectMilestoneStatuses, dueEnd, type MilestoneJson } from '../ops/milestones.js';
-import { collectMilestones, collectQueues, scanDeliveries } from '../ops/overview.js';
+import { collectQueues, scanDeliveries } from '../ops/overview.js';
 import { collectStatus } from '../ops/status.js';
 import type { Article } from '../model.js';
 import { STAGES } from '../queues/names.js';
@@ -209,10 +209,11 @@ export async function collectView(app: App, req: ViewRequest, statusCache: Miles
   if (want.has('milestones')) {
     tasks.push(
       (async () => {
-        const [milestones, statuses] = await Promise.all([collectMilestones(app, 3, now), statusCache.get(now)]);
-        view.milestones = milestones;
+        // Everything on the board comes from the (cached) assessment: its timelines give the latest reports and the
+        // counts per day by report date.
+        const statuses = await statusCache.get(now);
         view.milestoneStatuses = Object.fromEntries(statuses.map((m) => [m.id, { status: m.status, since: m.since, summary: m.summary, pastDue: m.pastDue }]));
-        view.board = statuses.map((status) => ({ status, overview: milestones.find((m) => m.id === status.id), dueEnd: dueEnd(status.due) }));
+        view.board = statuses.map((status) => ({ status, dueEnd: dueEnd(status.due) }));
       })(),
     );
   }

@@ -1,7 +1,6 @@
 // The milestone board at the top of the dashboard: one card per tracked milestone with its due date (past due
 // marked), its status from the reporting, a chart of reports per day over the last 90 days and the latest reports.
 import type { MilestoneJson, TimelineJson } from '../../ops/milestones.js';
-import type { MilestoneOverview } from '../../ops/overview.js';
 import { STANCES } from '../../tagging/schema.js';
 import { esc, langAttrs, textLangAttrs } from './html.js';
 import { statusName, t, type Lang } from './i18n.js';
@@ -69,7 +68,6 @@ function reportItem(e: TimelineJson, lang: Lang): string {
 
 export interface BoardMilestone {
   status: MilestoneJson;
-  overview: MilestoneOverview | undefined;
   dueEnd: string;
 }
 
@@ -83,12 +81,14 @@ function card(b: BoardMilestone, now: Date, lang: Lang): string {
   const primary = lang === 'ar' ? `<div lang="ar" dir="rtl">${esc(m.title.ar)}</div>` : `<div lang="en">${esc(m.title.en)}</div>`;
   const secondary = lang === 'ar' ? `<div lang="en" dir="ltr" class="sub muted">${esc(m.title.en)}</div>` : `<div lang="ar" dir="rtl">${esc(m.title.ar)}</div>`;
   const latest = m.timeline.slice(-LATEST_REPORTS).reverse();
-  const week = b.overview ? `<span class="muted">${esc(t(lang, 'reports7'))}: ${b.overview.reportsLast7Days}</span>` : '';
+  // By report date, like the chart (not when marsad first saw them): the last 7 bars of it.
+  const perDay = reportsPerDay(m.timeline, now);
+  const week = `<span class="muted" data-reports-7d="${perDay.slice(-7).reduce((a, n) => a + n, 0)}">${esc(t(lang, 'reports7'))}: ${perDay.slice(-7).reduce((a, n) => a + n, 0)}</span>`;
   return `<article class="card${late ? ' past-due' : ''}" data-milestone="${esc(m.id)}">
 <h3><a href="/milestones/${encodeURIComponent(m.id)}" data-milestone-link="${esc(m.id)}">${primary}</a></h3>${secondary}
 <div class="facts"><span data-milestone-status="${esc(m.id)}">${stanceBadge(m.status, statusName(lang, m.status))}</span><span>${esc(t(lang, 'due'))} <strong>${esc(m.due)}</strong></span>${due}${week}</div>
 <p class="sub"${langAttrs(lang)}>${esc(m.summary[lang])}</p>
-${perDayChart(reportsPerDay(m.timeline, now), now, b.dueEnd, lang)}
+${perDayChart(perDay, now, b.dueEnd, lang)}
 <h4 class="muted">${esc(t(lang, 'latestReports'))}</h4><ul class="reports">${latest.map((e) => reportItem(e, lang)).join('') || `<li class="muted">${esc(t(lang, 'noReports'))}</li>`}</ul>
 <div class="muted"><a href="/milestones/${encodeURIComponent(m.id)}">${esc(t(lang, 'details'))}</a> · <a href="/?milestone=${encodeURIComponent(m.id)}#articles">${esc(m.id)}: ${esc(t(lang, 'articlesOf'))}</a></div></article>`;
 }

@@ -144,3 +144,17 @@ it('shows a new alert on the Arabic phone view without a reload', BROWSER_TEST, 
   await row.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'live-alert-ar-390.png'), fullPage: true });
 });
+
+it('swaps in a table that changed (a new delivery) without a reload', BROWSER_TEST, async () => {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await open('/deliveries?lang=en', 'en');
+  await page.evaluate(() => ((window as unknown as { stillSamePage: boolean }).stillSamePage = true));
+  const now = new Date().toISOString();
+  const id = 'dl-00000000000dd001';
+  await d.app.alerts.createDelivery({ id, subscriberId: 'desk', channel: 'webhook', alertIds: [], digest: null, status: 'dead', attempts: 5, attemptStartedAt: null, lastError: 'HTTP 500', lastResponse: null, createdAt: now, updatedAt: now, sentAt: null });
+  await page.locator(`tr[data-delivery="${id}"]`).waitFor({ timeout: PIPELINE_MS });
+  expect(await page.evaluate(() => (window as unknown as { stillSamePage?: boolean }).stillSamePage)).toBe(true);
+  // The swapped-in section is rendered for this session: the operator's replay button is there.
+  expect(await page.locator(`tr[data-delivery="${id}"] button[type="submit"]`).count()).toBe(1);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'deliveries-en-1366.png'), fullPage: true });
+});

@@ -1,23 +1,30 @@
 import path from 'node:path';
 import { compileCores, tagArticle } from '../cores.js';
-import { loadCoreConfig } from '../config/core-cache.js';
-import { cleanDocument } from '../extract/document.js';
+import { loadCoreConfig, loadMaxBodyBytes } from '../config/core-cache.js';
+import { cleanTextDocument, type CleanDocument } from '../extract/clean-document.js';
 import type { Evidence } from '../tagging/gazetteer.js';
 import type { Mention } from '../tagging/milestones.js';
-import { documentSizeCap, readSeedFile } from '../seed/documents.js';
+import { isJsonSeedFile, readPlainSeedFile } from '../seed/file.js';
 import type { PlainContext } from './main.js';
 import { UsageError } from './main.js';
 
-/** The pure path on files: clean, tag, milestones. No Redis, nothing stored. */
+/**
+ * The pure path on files: clean, tag, milestones. No Redis, nothing stored. What only some files need
+ * (the HTML parser for a page, the schemas for a .json document) is loaded when such a file comes.
+ */
 export async function analyzeCommand(files: string[], opts: { json?: boolean }, ctx: PlainContext): Promise<number> {
   if (files.length === 0) throw new UsageError('give at least one file');
   const cores = compileCores(await loadCoreConfig());
-  const maxBytes = documentSizeCap();
+  const maxBytes = await loadMaxBodyBytes();
   let failures = 0;
   for (const file of files) {
     let doc;
     try {
-      doc = readSeedFile(path.resolve(file), null, new Date().toISOString(), maxBytes);
+      const full = path.resolve(file);
+      const receivedAt = new Date().toISOString();
+      doc = isJsonSeedFile(full)
+        ? (await import('../seed/documents.js')).readSeedFile(full, null, receivedAt, maxBytes)
+        : readPlainSeedFile(full, null, receivedAt, maxBytes);
     } catch (err) {
       failures++;
       const message = (err as Error).message;
@@ -25,7 +32,7 @@ export async function analyzeCommand(files: string[], opts: { json?: boolean }, 
       else ctx.err.write(`${file}: ${message}\n`);
       continue;
     }
-    const clean = cleanDocument(doc);
+    const clean = doc.format === 'html' ? (await import('../extract/document.js')).cleanDocument(doc) : cleanTextDocument(doc);
     const tags = tagArticle(cores, clean);
     const result = { file, ...clean, ...tags };
     if (opts.json) ctx.out.write(JSON.stringify(result) + '\n');
@@ -34,7 +41,7 @@ export async function analyzeCommand(files: string[], opts: { json?: boolean }, 
   return failures > 0 ? 1 : 0;
 }
 
-function formatAnalysis(r: ReturnType<typeof cleanDocument> & ReturnType<typeof tagArticle> & { file: string }): string {
+function formatAnalysis(r: CleanDocument & ReturnType<typeof tagArticle> & { file: string }): string {
   const quote = (e: Evidence) => {
     let s = e.text;
     for (const m of [...e.matches].sort((a, b) => b.start - a.start)) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,14 +15,50 @@ import type { Config } from './load.js';
  */
 export type CoreConfig = Pick<Config, 'dir' | 'taxonomy' | 'milestones' | 'stance' | 'stories'>;
 
-const CORE_FILES = ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml', 'stories.yaml'];
-/** The compiled modules whose checks and defaults shape the result: a new build is a new key. */
-const CHECKING_MODULES = ['./load', './dir', './yaml-file', '../tagging/schema', '../stories/schema'];
+/** One cached part of the configuration: the files it is read from, the code that checks them, how to read it. */
+interface CachedPart<T> {
+  /** Names the cache file beside the folder's others ('' for the core config's). */
+  name: string;
+  files: string[];
+  /** The compiled modules whose checks and defaults shape the result: a new build is a new key. */
+  modules: string[];
+  read(env: NodeJS.ProcessEnv): Promise<T>;
+}
+
+const CORE: CachedPart<CoreConfig> = {
+  name: '',
+  files: ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml', 'stories.yaml'],
+  modules: ['./load', './dir', './yaml-file', '../tagging/schema', '../stories/schema'],
+  async read(env) {
+    // Only on a miss: loadConfig brings the YAML parser, the schemas and everything they import.
+    const { loadConfig } = await import('./load.js');
+    const { dir, taxonomy, milestones, stance, stories } = loadConfig(env);
+    return { dir, taxonomy, milestones, stance, stories };
+  },
+};
+
+const MAX_BODY_BYTES: CachedPart<number> = {
+  name: 'max-body-bytes',
+  files: ['settings.yaml'],
+  modules: ['./settings', './yaml-file'],
+  async read(env) {
+    // settings.yaml alone, as loadConfig reads it: the schema's defaults when there is none.
+    const [{ SettingsSchema }, { parseYamlConfig, readYamlConfig }] = await Promise.all([import('./settings.js'), import('./yaml-file.js')]);
+    const file = path.join(configDir(env), 'settings.yaml');
+    const settings = existsSync(file) ? readYamlConfig(file, SettingsSchema) : parseYamlConfig(file, '{}', SettingsSchema);
+    return settings.fetch.maxBodyBytes;
+  },
+};
+
 /** .js when built, .ts when run from the sources (tests). */
 const EXTENSION = path.extname(fileURLToPath(import.meta.url));
 
 /** Where the checked core config of the folder `dir` is kept (one file per folder, replaced on change). */
 export function coreConfigCacheFile(dir: string): string {
+  return cacheFile(dir, CORE.name);
+}
+
+function cacheFile(dir: string, name: string): string {
   const user = (() => {
     try {
       return userInfo().username;
@@ -30,47 +66,63 @@ export function coreConfigCacheFile(dir: string): string {
       return 'user';
     }
   })();
-  return path.join(tmpdir(), `marsad-${user}`, 'config', `${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.json`);
+  const folder = createHash('sha256').update(dir).digest('hex').slice(0, 16);
+  return path.join(tmpdir(), `marsad-${user}`, 'config', `${folder}${name ? `.${name}` : ''}.json`);
 }
 
-/** A hash of the core files and the checking code, or null when a file cannot be read (loadConfig will say). */
-function keyOf(dir: string): string | null {
+/** A hash of the part's files (an absent one counts as absent) and its checking code, or null when the code cannot be read. */
+function keyOf(dir: string, part: CachedPart<unknown>): string | null {
   const hash = createHash('sha256');
+  for (const file of part.files) {
+    hash.update(file).update('\0');
+    try {
+      hash.update('=').update(readFileSync(path.join(dir, file)));
+    } catch {
+      // Absent or unreadable: the part's reader decides (a default, or loadConfig's message); a later file is a new key.
+      hash.update('!');
+    }
+    hash.update('\0');
+  }
   try {
-    for (const file of CORE_FILES) hash.update(file).update('\0').update(readFileSync(path.join(dir, file))).update('\0');
-    for (const module of CHECKING_MODULES) hash.update(readFileSync(fileURLToPath(new URL(module + EXTENSION, import.meta.url))));
+    for (const module of part.modules) hash.update(readFileSync(fileURLToPath(new URL(module + EXTENSION, import.meta.url))));
   } catch {
     return null;
   }
   return hash.digest('hex');
 }
 
-export async function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): Promise<CoreConfig> {
+async function loadCached<T>(part: CachedPart<T>, env: NodeJS.ProcessEnv): Promise<T> {
   const dir = configDir(env);
-  const key = keyOf(dir);
-  const file = coreConfigCacheFile(dir);
+  const key = keyOf(dir, part);
+  const file = cacheFile(dir, part.name);
   if (key !== null) {
     try {
-      const cached = JSON.parse(readFileSync(file, 'utf8')) as { key: string; config: CoreConfig };
-      if (cached.key === key) return cached.config;
+      const cached = JSON.parse(readFileSync(file, 'utf8')) as { key: string; value: T };
+      if (cached.key === key) return cached.value;
     } catch {
       // No cache yet, or a broken one: read the folder.
     }
   }
-  // Only on a miss: loadConfig brings the YAML parser, the schemas and everything they import.
-  const { loadConfig } = await import('./load.js');
-  const { taxonomy, milestones, stance, stories } = loadConfig(env);
-  const config: CoreConfig = { dir, taxonomy, milestones, stance, stories };
+  const value = await part.read(env);
   if (key !== null) {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
       // Written aside and renamed, so a concurrent reader sees the old file or the new one, never half of one.
       const partial = `${file}.${process.pid}`;
-      writeFileSync(partial, JSON.stringify({ key, config }));
+      writeFileSync(partial, JSON.stringify({ key, value }));
       renameSync(partial, file);
     } catch {
       // A cache that cannot be written only costs the next run its time.
     }
   }
-  return config;
+  return value;
+}
+
+export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): Promise<CoreConfig> {
+  return loadCached(CORE, env);
+}
+
+/** settings.yaml's fetch.maxBodyBytes, the cap on a document (a file as a download), cached the same way. */
+export function loadMaxBodyBytes(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return loadCached(MAX_BODY_BYTES, env);
 }

@@ -1,14 +1,15 @@
+// Seed folders and .json documents: the manifest and the JSON document are checked with their schemas here,
+// so that reading a .txt or .html file alone (file.ts) loads neither zod nor the YAML parser.
+
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { configDir } from '../config/dir.js';
-import { SettingsSchema } from '../config/settings.js';
-import { parseYamlConfig, readYamlConfig, ConfigError } from '../config/yaml-file.js';
+import { parseYamlConfig, ConfigError } from '../config/yaml-file.js';
 import { InvalidUrlError, canonicalUrl } from '../dedup/canonical-url.js';
-import { documentId } from '../ids.js';
 import type { SourceDocument } from '../model.js';
+import { DEFAULT_MAX_DOCUMENT_BYTES, SEED_EXTENSIONS, isJsonSeedFile, readPlainSeedFile, readSeedText, seedDocument } from './file.js';
 
-export const SEED_EXTENSIONS = ['.txt', '.html', '.htm', '.json'] as const;
+export { binaryKind } from './file.js';
 
 const language = z.enum(['ar', 'en', 'und']);
 const httpUrl = z.string().refine((u) => {
@@ -60,14 +61,6 @@ const JsonDocumentSchema = z
   });
 
 export const MANIFEST_FILE = 'manifest.yaml';
-/** fetch.maxBodyBytes's default; the CLI passes the configured value. */
-export const DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
-
-/** fetch.maxBodyBytes from settings.yaml alone, for commands that read no other setting (`marsad analyze`). */
-export function documentSizeCap(env: NodeJS.ProcessEnv = process.env): number {
-  const file = path.join(configDir(env), 'settings.yaml');
-  return existsSync(file) ? readYamlConfig(file, SettingsSchema).fetch.maxBodyBytes : DEFAULT_MAX_DOCUMENT_BYTES;
-}
 
 /** Why `dir` cannot be seeded from (one line), or null: checked by the CLI before it opens Redis. */
 export function seedFolderProblem(dir: string): string | null {
@@ -110,79 +103,19 @@ type ManifestEntry = z.output<typeof ManifestSchema>['documents'][number];
  * than `maxBytes` (fetch.maxBodyBytes) is refused before it is read; the caller names the file.
  */
 export function readSeedFile(full: string, entry: ManifestEntry | null, receivedAt: string, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES): SourceDocument {
-  const file = path.basename(full);
-  const size = statSync(full).size;
-  if (size > maxBytes) {
-    throw new Error(`${size} bytes, over the ${maxBytes}-byte cap for a document (fetch.maxBodyBytes in config/settings.yaml): split the file or raise the cap`);
-  }
-  const raw = readFileSync(full);
-  const content = decodeUtf8(raw);
-  const ext = path.extname(file).toLowerCase();
-  let body = content;
-  let format: SourceDocument['format'] = ext === '.txt' ? 'text' : 'html';
-  let given: z.output<typeof JsonDocumentSchema> = {};
-  if (ext === '.json') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(content);
-    } catch (err) {
-      throw new Error(`not valid JSON (${(err as Error).message}); expected {title?, text|html, url?, source?, published?}`);
-    }
-    const result = JsonDocumentSchema.safeParse(parsed);
-    if (!result.success) {
-      const issues = result.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
-      throw new Error(`${issues.join('; ')} (a .json document is {"title"?, "text" | "html", "url"?, "source"?, "author"?, "published"?, "language"?})`);
-    }
-    given = result.data;
-    format = given.html !== undefined ? 'html' : 'text';
-    body = given.html ?? given.text ?? '';
-  }
-  const url = entry?.url ?? given.url ?? null;
-  return {
-    id: documentId({ url, body }),
-    origin: { kind: 'seed', file },
-    format,
-    body,
-    url,
-    source: entry?.source ?? given.source ?? null,
-    author: entry?.author ?? given.author ?? null,
-    title: entry?.title ?? given.title ?? null,
-    published: entry?.published ?? given.published ?? null,
-    language: entry?.language ?? given.language ?? null,
-    baseline: true,
-    receivedAt,
-  };
-}
-
-/** File signatures of what people drop into a folder by mistake (the first bytes). */
-const MAGIC: [string, number[]][] = [
-  ['an executable (ELF)', [0x7f, 0x45, 0x4c, 0x46]],
-  ['a PDF document', [0x25, 0x50, 0x44, 0x46, 0x2d]],
-  ['a PNG image', [0x89, 0x50, 0x4e, 0x47]],
-  ['a JPEG image', [0xff, 0xd8, 0xff]],
-  ['a GIF image', [0x47, 0x49, 0x46, 0x38]],
-  ['a ZIP archive (or a .docx/.xlsx/.odt document)', [0x50, 0x4b, 0x03, 0x04]],
-  ['a gzip archive', [0x1f, 0x8b]],
-  ['a Windows executable', [0x4d, 0x5a]],
-  ['a Mach-O executable', [0xcf, 0xfa, 0xed, 0xfe]],
-  ['UTF-16 text', [0xff, 0xfe]],
-  ['UTF-16 text', [0xfe, 0xff]],
-];
-
-/** What kind of binary file `raw` is, or null when it may be text: a known signature, or a NUL byte in its first 8 KiB. */
-export function binaryKind(raw: Buffer): string | null {
-  for (const [kind, magic] of MAGIC) if (raw.length >= magic.length && magic.every((b, i) => raw[i] === b)) return kind;
-  return raw.subarray(0, 8192).includes(0) ? 'binary data (it has NUL bytes)' : null;
-}
-
-/** The caller names the file: readSeedFolder and analyze prefix every problem with it. */
-function decodeUtf8(raw: Buffer): string {
-  const binary = binaryKind(raw);
-  if (binary === 'UTF-16 text') throw new Error('UTF-16 text, not UTF-8. Convert it first, e.g. iconv -f utf-16 -t utf-8 FILE > FILE.utf8, then replace the file.');
-  if (binary) throw new Error(`not a text file: ${binary}. marsad reads UTF-8 text, HTML and .eml files; remove it from the folder.`);
+  if (!isJsonSeedFile(full)) return readPlainSeedFile(full, entry, receivedAt, maxBytes);
+  const content = readSeedText(full, maxBytes);
+  let parsed: unknown;
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
-  } catch {
-    throw new Error('not valid UTF-8 (Arabic text saved as windows-1256?). Convert it first, e.g. iconv -f windows-1256 -t utf-8 FILE > FILE.utf8, then replace the file.');
+    parsed = JSON.parse(content);
+  } catch (err) {
+    throw new Error(`not valid JSON (${(err as Error).message}); expected {title?, text|html, url?, source?, published?}`);
   }
+  const result = JsonDocumentSchema.safeParse(parsed);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+    throw new Error(`${issues.join('; ')} (a .json document is {"title"?, "text" | "html", "url"?, "source"?, "author"?, "published"?, "language"?})`);
+  }
+  const given = result.data;
+  return seedDocument(full, given.html !== undefined ? 'html' : 'text', given.html ?? given.text ?? '', given, entry, receivedAt);
 }

@@ -3,6 +3,7 @@
 // its own (spread over the shards), the store in one slot (its scripts and MULTIs would fail with CROSSSLOT
 // otherwise). Needs redis-server and redis-cli, not the shared Redis of the other integration tests.
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deliveryId } from '../../src/alerts/decide.js';
@@ -32,13 +33,14 @@ let cluster: LocalCluster | undefined;
 let site: FeedSite | undefined;
 let app: App | undefined;
 let env: NodeJS.ProcessEnv;
+let dir: string | undefined;
 
 beforeAll(async () => {
   if (unavailable) return;
   cluster = await startCluster();
   site = new FeedSite([fixture('ain-al-asad-convoy'), convoyReprint(), fixture('harir-handover-talks'), fixture('football-league')], new Date());
   await Promise.all([site.start(), hook.start()]);
-  const dir = configDir(
+  dir = configDir(
     {
       feeds: `feeds:\n${feedEntry('cluster-daily', `${site.baseUrl}/feed.xml`, 'Cluster Daily')}`,
       subscribers: `subscribers:\n  - id: cluster-hook\n    channel: webhook\n    url: ${hook.url}\n    secret: ${secret}\n`,
@@ -54,6 +56,7 @@ afterAll(async () => {
   await Promise.all([site?.stop(), hook.stop()]);
   await killAll();
   await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe.skipIf(unavailable !== null)(`marsad on a three-master Redis Cluster${unavailable ? ` (skipped: ${unavailable})` : ''}`, { timeout: SLOW_TEST_MS }, () => {

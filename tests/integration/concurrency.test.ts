@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DEFAULT_CORPUS_DIR, loadAntCorpus } from '../../bench/dedup-corpus.js';
 import { deliveryId } from '../../src/alerts/decide.js';
 import { openApp, type App } from '../../src/app.js';
@@ -40,6 +40,7 @@ describe('two apps on one Redis', () => {
     const raw = readFileSync(path.join(DEFAULT_SEEDS_DIR, '001_0610cea943b786cc.txt'), 'utf8');
     const paragraphs = cleanDocument({ format: 'text', body: raw, url: null, title: null, published: null, language: null }).text.split('\n\n');
     const dir = mkdtempSync(path.join(tmpdir(), 'marsad-race-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     for (let i = 0; i < 10; i++) {
       // Each outlet drops a different paragraph, writes its own headline and adds its own furniture.
       const body = paragraphs.filter((_, p) => p !== i + 1);
@@ -102,13 +103,14 @@ describe('three `marsad worker` processes on one Redis', { timeout: SLOW_TEST_MS
   const secret = newSecret();
   const hook = new WebhookReceiver(secret);
   const workers: Running[] = [];
+  let dir: string | undefined;
 
   beforeAll(async () => {
     assertFreshBuild();
     url = testRedisUrl();
     prefix = testPrefix('scale-out');
     await Promise.all([...sites.map((s) => s.start()), hook.start()]);
-    const dir = configDir(
+    dir = configDir(
       {
         feeds: `feeds:\n${sites.map((s, i) => feedEntry(`site-${i}`, `${s.baseUrl}/feed.xml`, `Site ${i}`)).join('')}`,
         subscribers: `subscribers:\n  - id: scale-hook\n    channel: webhook\n    url: ${hook.url}\n    secret: ${secret}\n`,
@@ -132,6 +134,7 @@ describe('three `marsad worker` processes on one Redis', { timeout: SLOW_TEST_MS
     await killAll();
     await app?.close();
     await Promise.all([...sites.map((s) => s.stop()), hook.stop()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
     if (url) await deleteKeys(url, prefix);
   });
 
@@ -163,6 +166,7 @@ describe('three `marsad worker` processes on one Redis', { timeout: SLOW_TEST_MS
 
   it.skipIf(!existsSync(DEFAULT_CORPUS_DIR))(`shares a corpus batch between the processes, each job done once, and logs each one's throughput${existsSync(DEFAULT_CORPUS_DIR) ? '' : ` (skipped: no corpus at ${DEFAULT_CORPUS_DIR})`}`, async () => {
     const corpus = corpusFolder(CORPUS_ARTICLES);
+    onTestFinished(() => rmSync(corpus.dir, { recursive: true, force: true }));
     const before = workers.map((w) => doneJobs(w.stderr).length);
     const started = Date.now();
     const summary = await seedDocuments(app, corpus.dir, { timeoutMs: PIPELINE_MS * 2 });

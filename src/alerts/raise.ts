@@ -16,10 +16,12 @@ export async function decideAlerts(
   article: Article,
   now: Date,
 ): Promise<ReturnType<typeof alertsFor> & { members: string[] }> {
+  // Most articles are news on no milestone: they raise no alert, and their story is not read.
+  const { news, reason } = newsOf(article, { now, windowDays: config.settings.alerts.windowDays });
+  if (news.length === 0) return { alerts: [], reason, members: [article.id] };
   const [storyId] = await stories.storyOf([article.id]);
   const members = storyId ? await stories.members(storyId) : [article.id];
-  // Only the timelines of the milestones the article is news on: most articles raise no alert.
-  const { news } = newsOf(article, { now, windowDays: config.settings.alerts.windowDays });
+  // Only the timelines of the milestones the article is news on.
   const timelines = new Map(await Promise.all(news.map(async (m) => [m.id, await store.milestoneTimeline(m.id)] as const)));
   const decided = alertsFor(article, config.milestones.milestones, { now, windowDays: config.settings.alerts.windowDays, timelines, names: actorNames(config.stance), storyId: storyId ?? null });
   return { ...decided, members: members.length > 0 ? members : [article.id] };

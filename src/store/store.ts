@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { timelineEntries, type TimelineEntry } from '../milestones/assess.js';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Article, DuplicateRef, FeedItem, SourceDocument } from '../model.js';
 import { DEDUP_DEFAULTS } from '../dedup/defaults.js';
 import { keys, type IndexKind, type Keys } from './keys.js';
@@ -64,6 +64,12 @@ export class Store {
     return raw === null ? null : (JSON.parse(raw) as SourceDocument);
   }
 
+  /** A document and the article made of it before (a replay), in one round trip: what the clean stage reads. */
+  async getDocumentWithArticle(id: string): Promise<{ doc: SourceDocument | null; article: Article | null }> {
+    const [doc, article] = await this.redis.mget(this.k.doc(id), this.k.article(id));
+    return { doc: doc ? (JSON.parse(doc) as SourceDocument) : null, article: article ? (JSON.parse(article) as Article) : null };
+  }
+
   /** Records why a document could not become an article (a permanent failure), for operators. */
   async recordDocumentFailure(id: string, reason: string): Promise<void> {
     await this.redis.hset(this.k.failures, id, JSON.stringify({ reason, at: new Date().toISOString() }));
@@ -82,6 +88,16 @@ export class Store {
   async getFeedItem(documentId: string): Promise<FeedItem | null> {
     const raw = await this.redis.get(this.k.item(documentId));
     return raw === null ? null : (JSON.parse(raw) as FeedItem);
+  }
+
+  /** What the fetch stage reads, in one round trip: whether the document is fetched already (not read), and its feed item. */
+  async feedItemToFetch(documentId: string): Promise<{ fetched: boolean; item: FeedItem | null }> {
+    const results = (await this.redis.pipeline().exists(this.k.doc(documentId)).get(this.k.item(documentId)).exec()) ?? [];
+    const [exists, raw] = results.map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    return { fetched: Number(exists) > 0, item: typeof raw === 'string' ? (JSON.parse(raw) as FeedItem) : null };
   }
 
   /** Which of these documents marsad already has, as a fetched document or as an item to fetch. */
@@ -132,8 +148,13 @@ export class Store {
   }
 
   /** Writes the article and keeps the listing, the tag indexes and the milestone timelines in step with it. */
-  async saveArticle(article: Article, previous: Article | null): Promise<void> {
+  /**
+   * `duplicateLink`: also records the article's duplicate link in the same transaction (see setDuplicateLink), one
+   * round trip instead of two for the stages that decide it.
+   */
+  async saveArticle(article: Article, previous: Article | null, duplicateLink?: { previousOriginal: string | null }): Promise<void> {
     const tx = this.redis.multi();
+    if (duplicateLink) this.queueDuplicateLink(tx, article, duplicateLink.previousOriginal);
     tx.set(this.k.article(article.id), JSON.stringify({ ...article, alsoReportedBy: [] }));
     tx.zadd(this.k.articles, article.seq, article.id);
     for (const [kind, ids] of indexEntries(previous)) for (const id of ids) tx.zrem(this.k.index(kind, id), article.id);
@@ -290,6 +311,11 @@ export class Store {
    */
   async setDuplicateLink(article: Article, previousOriginal: string | null): Promise<void> {
     const tx = this.redis.multi();
+    this.queueDuplicateLink(tx, article, previousOriginal);
+    await tx.exec();
+  }
+
+  private queueDuplicateLink(tx: ChainableCommander, article: Article, previousOriginal: string | null): void {
     if (previousOriginal && previousOriginal !== article.duplicateOf) tx.zrem(this.k.duplicates(previousOriginal), article.id);
     if (article.duplicateOf) {
       tx.zadd(this.k.duplicates(article.duplicateOf), article.seq, article.id);
@@ -297,7 +323,6 @@ export class Store {
     } else {
       tx.hdel(this.k.duplicateOf, article.id);
     }
-    await tx.exec();
   }
 
   async countDuplicates(): Promise<number> {

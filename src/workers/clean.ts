@@ -13,7 +13,7 @@ import type { StageDeps } from './deps.js';
  * failure, recorded for operators. A replay keeps the article's first-seen order and its duplicate link.
  */
 export async function handleClean({ documentId }: JobData<'clean'>, { store, config, log }: StageDeps): Promise<StageResult> {
-  const doc = await store.getDocument(documentId);
+  const { doc, article: previous } = await store.getDocumentWithArticle(documentId);
   if (!doc) throw new PermanentFailure(`document ${documentId} is not in the store`);
   const origin = doc.origin;
   const rules = origin.kind === 'feed' ? config.feeds.find((f) => f.id === origin.feedId)?.rules : undefined;
@@ -23,7 +23,6 @@ export async function handleClean({ documentId }: JobData<'clean'>, { store, con
     await store.recordDocumentFailure(documentId, reason);
     throw new PermanentFailure(reason);
   }
-  const previous = await store.getArticle(documentId);
   const article: Article = {
     id: documentId,
     origin: doc.origin,

@@ -54,8 +54,7 @@ export async function handleDedup({ articleId }: JobData<'dedup'>, { store, conf
     article.similarity = null;
   }
   article.stage = 'deduped';
-  await store.saveArticle(article, article);
-  await store.setDuplicateLink(article, previousOriginal);
+  await store.saveArticle(article, article, { previousOriginal });
   if (match) log.info({ article_id: articleId, duplicate_of: article.duplicateOf, match: match.kind, similarity: match.similarity }, 'duplicate');
   return { status: 'done', next: [articleId], note: match ? `duplicate of ${article.duplicateOf} (${match.kind})` : 'original' };
 }

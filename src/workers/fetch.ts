@@ -15,8 +15,8 @@ import { paceHost } from './pace.js';
  */
 export async function handleFetch({ documentId, slotAt }: JobData<'fetch'>, deps: StageDeps, job: JobControl): Promise<StageResult> {
   const { store, config, http, robots, pacer, log } = deps;
-  if (await store.getDocument(documentId)) return { status: 'done', next: [documentId], note: 'already fetched' };
-  const item = await store.getFeedItem(documentId);
+  const { fetched, item } = await store.feedItemToFetch(documentId);
+  if (fetched) return { status: 'done', next: [documentId], note: 'already fetched' };
   if (!item) throw new PermanentFailure(`no feed item ${documentId} in the store`);
   const host = new URL(item.url).host;
 

@@ -67,8 +67,7 @@ export async function handleStory({ articleId }: JobData<'story'>, { store, stor
       article.similarity = earlier.link.jaccard ?? null;
     }
   }
-  await store.saveArticle({ ...article, stage: 'grouped' }, article);
-  if (article.duplicateOf !== previousOriginal) await store.setDuplicateLink(article, previousOriginal);
+  await store.saveArticle({ ...article, stage: 'grouped' }, article, article.duplicateOf !== previousOriginal ? { previousOriginal } : undefined);
   if (links.length > 0) log.info({ article_id: articleId, story_id: storyId, links: links.map((l) => `${l.kind}:${l.with}`) }, 'story');
   return { status: 'done', next: [articleId], note: links.length > 0 ? `${storyId}: ${links.length} links` : `${storyId}: new story` };
 }

@@ -11,7 +11,7 @@
  *   4. alert latency, feed item enqueued → webhook received, idle and while 100 articles/s flow.
  * Writes bench/results/floor.json.
  *
- *   npx tsx bench/floor.ts [--articles N] [--layout fetch,clean,dedup/tag,story,alert] [--no-latency] [--no-staged] [--profiles DIR]
+ *   npx tsx bench/floor.ts [--articles N] [--layout fetch,clean,dedup/tag,story,alert] [--no-latency] [--no-staged] [--profiles DIR] [--concurrency N]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -55,7 +55,8 @@ export interface FloorFigures {
   articles: number;
   cpus: number;
   layout: string[][];
-  floor: { coresMsPerArticle: Record<CoreStage, number>; coresMs: number; chainMsPerArticle: number; chainWorkerMs: number; chainRedisMs: number; msPerArticle: number };
+  concurrency: number | null;
+  floor: { coresMsPerArticle: Record<CoreStage, number>; coresMs: number; chainMsPerArticle: number; chainWorkerMs: number; chainRedisMs: number; chainRedisCallsPerArticle: number; msPerArticle: number };
   staged: StagedFigures[] | null;
   endToEnd: { articles: number; alerted: number; wallSeconds: number; articlesPerSecond: number; workerMsPerArticle: number; redisMsPerArticle: number; msPerArticle: number; ratioToFloor: number; redisCallsPerArticle: number };
   latency: { idle: LatencyFigures; loaded: LatencyFigures & { rate: number; flowAlerted: number; flowArticles: number } } | null;
@@ -114,7 +115,7 @@ const FILLER = (
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** Probe n: English, mentioning a tracked milestone (so it raises an alert), with wording of its own. */
-export function probePage(n: number, canonical: string, published: string): string {
+function probePage(n: number, canonical: string, published: string): string {
   const rnd = mulberry32(20251205 + n);
   const sentence = (len: number): string => {
     const w = Array.from({ length: len }, () => (rnd() < 0.15 ? String(Math.floor(rnd() * 9000) + 10) : FILLER[Math.floor(rnd() * FILLER.length)]!));
@@ -266,10 +267,12 @@ async function putItem(app: App, item: FeedItem): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function writeConfig(opts: { latency: boolean; hookUrl?: string }): string {
+function writeConfig(opts: { latency: boolean; hookUrl?: string; concurrency?: number }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'marsad-bench-floor-config-'));
   for (const f of ['taxonomy.yaml', 'milestones.yaml', 'stance.yaml', 'stories.yaml']) cpSync(path.join(DEFAULT_CONFIG_DIR, f), path.join(dir, f));
-  writeFileSync(path.join(dir, 'settings.yaml'), `fetch:\n  hostIntervalMs: ${HOST_INTERVAL_MS}\n  contact: mailto:bench@example.org\nhttp:\n  publicUrl: https://marsad.test\n`);
+  // --concurrency N overrides every stage's concurrency (to try settings); by default marsad's own defaults run.
+  const concurrency = opts.concurrency ? `concurrency:\n${[...ITEM_TO_ALERT, 'deliver'].map((s) => `  ${s}: ${opts.concurrency}\n`).join('')}` : '';
+  writeFileSync(path.join(dir, 'settings.yaml'), `fetch:\n  hostIntervalMs: ${HOST_INTERVAL_MS}\n  contact: mailto:bench@example.org\nhttp:\n  publicUrl: https://marsad.test\n${concurrency}`);
   writeFileSync(path.join(dir, 'feeds.yaml'), 'feeds: []\n');
   if (opts.latency) {
     // Probes are variations of one sentence on one day: as one story they would raise one alert. Each stays its own.
@@ -297,18 +300,19 @@ async function withApp<T>(ctx: RunContext, configDir: string, fn: (app: App, pre
   }
 }
 
-async function runChain(ctx: RunContext, configDir: string, count: number, site: Site): Promise<{ workerMs: number; redisMs: number }> {
+async function runChain(ctx: RunContext, configDir: string, count: number, site: Site): Promise<{ workerMs: number; redisMs: number; calls: number }> {
   return withApp(ctx, configDir, async (_app, prefix, env) => {
     const chain = await startChild(['chain', String(ITEM_TO_ALERT.length)], env);
     const first = new Queue('chain-0', { connection: ctx.redis, prefix });
     try {
-      const [w0, r0] = [await chain.cpuMs(), await redisCpuMs(ctx.redis)];
+      const [w0, r0, c0] = [await chain.cpuMs(), await redisCpuMs(ctx.redis), await commandCalls(ctx.redis)];
       await produce(count, BURST_RATE, async (i) => {
         const id = documentId({ url: site.pageUrl(i), body: '' });
         await first.add('chain-0', { documentId: id }, { jobId: `chain-0-${id}` });
       });
       await drained(ctx.redis, prefix, ITEM_TO_ALERT.map((_, i) => `chain-${i}`));
-      return { workerMs: (await chain.cpuMs()) - w0, redisMs: (await redisCpuMs(ctx.redis)) - r0 };
+      const [w1, r1, c1] = [await chain.cpuMs(), await redisCpuMs(ctx.redis), await commandCalls(ctx.redis)];
+      return { workerMs: w1 - w0, redisMs: r1 - r0, calls: [...callsDelta(c0, c1).values()].reduce((a, b) => a + b, 0) };
     } finally {
       await first.close();
       await chain.stop();
@@ -415,9 +419,9 @@ function latencyFigures(sent: Map<string, number>, received: Map<string, number>
   return { probes: sent.size, received: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), max: ms.at(-1) ?? NaN };
 }
 
-async function runLatency(ctx: RunContext, site: Site, pages: number, layout: string[][]): Promise<NonNullable<FloorFigures['latency']>> {
+async function runLatency(ctx: RunContext, site: Site, pages: number, layout: string[][], concurrency: number | undefined): Promise<NonNullable<FloorFigures['latency']>> {
   const receiver = await startReceiver();
-  const configDir = writeConfig({ latency: true, hookUrl: receiver.url });
+  const configDir = writeConfig({ latency: true, hookUrl: receiver.url, concurrency });
   const waitFor = async (cond: () => boolean, ms: number): Promise<void> => {
     const deadline = Date.now() + ms;
     while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
@@ -481,6 +485,8 @@ export interface FloorOptions {
   corpusDir?: string;
   /** Keep the stage processes' .cpuprofile files here (else they go with the run's temporary folder). */
   profilesDir?: string;
+  /** Every pipeline stage's concurrency, instead of marsad's defaults. */
+  concurrency?: number;
 }
 
 export const DEFAULT_LAYOUT: string[][] = [['fetch', 'clean', 'dedup', 'tag', 'story', 'alert']];
@@ -493,7 +499,7 @@ export async function runFloorBench(opts: FloorOptions = {}): Promise<FloorFigur
   const redisServer: PrivateRedis = await startPrivateRedis();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const site = await startSite(corpus, HOSTS);
-  const configDir = writeConfig({ latency: false });
+  const configDir = writeConfig({ latency: false, concurrency: opts.concurrency });
   const work = mkdtempSync(path.join(os.tmpdir(), 'marsad-bench-floor-'));
   const ctx: RunContext = {
     redisUrl: redisServer.url,
@@ -510,7 +516,7 @@ export async function runFloorBench(opts: FloorOptions = {}): Promise<FloorFigur
     const coresMs = Object.values(cores).reduce((a, b) => a + b, 0);
     const chain = await runChain(ctx, configDir, count, site);
     const chainMsPerArticle = (chain.workerMs + chain.redisMs) / count;
-    const floor = { coresMsPerArticle: cores, coresMs, chainMsPerArticle, chainWorkerMs: chain.workerMs / count, chainRedisMs: chain.redisMs / count, msPerArticle: coresMs + chainMsPerArticle };
+    const floor = { coresMsPerArticle: cores, coresMs, chainMsPerArticle, chainWorkerMs: chain.workerMs / count, chainRedisMs: chain.redisMs / count, chainRedisCallsPerArticle: chain.calls / count, msPerArticle: coresMs + chainMsPerArticle };
 
     // 2. Stage by stage, profiled.
     const profileDir = opts.profilesDir ?? path.join(work, 'profiles');
@@ -522,8 +528,8 @@ export async function runFloorBench(opts: FloorOptions = {}): Promise<FloorFigur
     endToEnd.ratioToFloor = endToEnd.msPerArticle / floor.msPerArticle;
 
     // 4. Alert latency.
-    const latency = opts.latency === false ? null : await runLatency(ctx, site, corpus.length, layout);
-    return { articles: count, cpus: os.availableParallelism(), layout, floor, staged, endToEnd, latency };
+    const latency = opts.latency === false ? null : await runLatency(ctx, site, corpus.length, layout, opts.concurrency);
+    return { articles: count, cpus: os.availableParallelism(), layout, concurrency: opts.concurrency ?? null, floor, staged, endToEnd, latency };
   } finally {
     await site.stop();
     redis.disconnect();
@@ -538,7 +544,7 @@ const f3 = (x: number): string => x.toFixed(3);
 
 export function printFloor(x: FloorFigures): void {
   const layout = x.layout.map((p) => p.join(',')).join(' / ');
-  console.log(`\nfloor bench: ${x.articles} corpus pages on ${HOSTS} loopback hosts, private redis-server, ${x.cpus} cpus, worker processes: ${layout}`);
+  console.log(`\nfloor bench: ${x.articles} corpus pages on ${HOSTS} loopback hosts, private redis-server, ${x.cpus} cpus, worker processes: ${layout}, concurrency ${x.concurrency ?? 'marsad defaults'}`);
   const fl = x.floor;
   console.log(
     table(
@@ -548,6 +554,7 @@ export function printFloor(x: FloorFigures): void {
         ['cores, all six', f3(fl.coresMs)],
         [`bare BullMQ chain, ${ITEM_TO_ALERT.length} hops (worker + Redis)`, f3(fl.chainMsPerArticle)],
         ['  of which Redis', f3(fl.chainRedisMs)],
+        ['  Redis calls per article (commandstats)', f2(fl.chainRedisCallsPerArticle)],
         ['floor', f3(fl.msPerArticle)],
       ],
     ),
@@ -612,9 +619,9 @@ export function writeFloorResults(x: FloorFigures, command: string): void {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { articles: { type: 'string' }, layout: { type: 'string' }, 'no-latency': { type: 'boolean' }, 'no-staged': { type: 'boolean' }, corpus: { type: 'string' }, profiles: { type: 'string' } } });
+  const { values } = parseArgs({ options: { articles: { type: 'string' }, layout: { type: 'string' }, 'no-latency': { type: 'boolean' }, 'no-staged': { type: 'boolean' }, corpus: { type: 'string' }, profiles: { type: 'string' }, concurrency: { type: 'string' } } });
   const layout = values.layout ? values.layout.split('/').map((p) => p.split(',') as Stage[]) : undefined;
-  const figures = await runFloorBench({ articles: values.articles ? Number(values.articles) : undefined, layout, latency: !values['no-latency'], staged: !values['no-staged'], corpusDir: values.corpus, profilesDir: values.profiles && path.resolve(values.profiles) });
+  const figures = await runFloorBench({ articles: values.articles ? Number(values.articles) : undefined, layout, latency: !values['no-latency'], staged: !values['no-staged'], corpusDir: values.corpus, profilesDir: values.profiles && path.resolve(values.profiles), concurrency: values.concurrency ? Number(values.concurrency) : undefined });
   printFloor(figures);
   writeFloorResults(figures, `npx tsx bench/floor.ts ${process.argv.slice(2).join(' ')}`.trim());
   console.log(`\nwritten: ${path.relative(process.cwd(), RESULTS)}`);

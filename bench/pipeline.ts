@@ -5,7 +5,10 @@
  *   3. the near-duplicates the pipeline flagged, checked against the exact Jaccard of their shingles,
  *   4. extraction quality and speed on tests/fixtures/html, marsad against @mozilla/readability (bench/extraction.ts),
  *   5. the feed side on a loopback news site: polls/s of unchanged (304) feeds, fetch + extract ms per page (bench/feeds.ts),
- *   6. a summary in ratios and per-item costs.
+ *   6. a summary in ratios and per-item costs,
+ *   7. the pipeline against its floor, feed item -> alert record on loopback pages and a private redis-server: CPU per
+ *      article over the floor, articles/s, Redis commands and CPU profile per stage, alert latency (bench/floor.ts,
+ *      written to bench/results/floor.json).
  * The corpus holds distinct articles plus a few stored twice, so a flag on anything else is a false positive.
  */
 import { randomBytes } from 'node:crypto';
@@ -33,6 +36,7 @@ import { runFeedsBench, type FeedsBench, type PageTimes } from './feeds.js';
 import { formatStatusScore, readLabelledSet, scoreStatus } from './milestone-status.js';
 import { benchStoryCost } from './stories.js';
 import { corpusFalseMerges, formatStoryScore, readStorySet, reprintCurve, scoreStories, storyCurve } from './story-eval.js';
+import { printFloor, runFloorBench, writeFloorResults } from './floor.js';
 import { deleteKeys, stats, table, type Stats } from './support.js';
 
 /** Generous for ~1,800 articles (they take seconds), short enough to keep the bench under its 4 minutes. */
@@ -418,6 +422,11 @@ async function bench(dir: string, corpusDir: string, corpusArticles: number): Pr
         ],
       ),
     );
+
+    // After the summary: the pipeline against its floor (its own redis-server and worker processes).
+    const floor = await runFloorBench({ corpusDir });
+    printFloor(floor);
+    writeFloorResults(floor, 'npm run bench');
   } finally {
     // Workers first, so nothing writes under the prefix while its keys are deleted.
     await Promise.all(app.workers.map((w) => w.close()));

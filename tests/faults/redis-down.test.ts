@@ -18,6 +18,7 @@ import { FeedSite } from '../support/feed-site.js';
 import { INTERVAL_MS, PIPELINE_MS, PROCESS_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
 import { testPrefix } from '../support/redis.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
+import { expectNothingLost, pagesFetched } from './nothing-lost.js';
 import { OPERATOR_TOKEN } from '../integration/api-harness.js';
 import { assertFreshBuild, exitWithin, freePort, killAll, startCli, startRedisServer, type Running } from '../integration/processes.js';
 
@@ -72,8 +73,7 @@ describe(`Redis killed (kill -9) under flow and down for ${DOWN_MS / 1000} s, ma
     await vi.waitFor(async () => expect((await fetch(`${base}/healthz`).catch(() => null))?.status, run.stderr).toBe(200), { timeout: PROCESS_MS, interval: 100 });
 
     // Under flow: some article pages fetched, the rest still to come.
-    const pagesFetched = () => ARTICLES.reduce((n, a) => n + (site.count(`/news/${a.slug}.html`) > 0 ? 1 : 0), 0);
-    await vi.waitFor(() => expect(pagesFetched()).toBeGreaterThanOrEqual(3), { timeout: PIPELINE_MS, interval: 5 });
+    await vi.waitFor(() => expect(pagesFetched(site, ARTICLES)).toBeGreaterThanOrEqual(3), { timeout: PIPELINE_MS, interval: 5 });
     redis.server.child.kill('SIGKILL');
     await redis.server.exited;
     const downSince = Date.now();
@@ -107,16 +107,7 @@ describe(`Redis killed (kill -9) under flow and down for ${DOWN_MS / 1000} s, ma
     await vi.waitFor(async () => expect(await opened.store.listArticleIds({}, 0)).toHaveLength(ARTICLES.length), { timeout: PIPELINE_MS, interval: 200 });
     await queuesSettled(app, STAGES.filter((s) => s !== 'poll'), PIPELINE_MS);
 
-    // Every accepted article stored once: one article per feed item, no item twice.
-    const articles = await app.store.getArticles(await app.store.listArticleIds({}, 0));
-    const urls = articles.map((a) => (a.origin.kind === 'feed' ? a.origin.url : ''));
-    expect(new Set(urls).size).toBe(ARTICLES.length);
-    // Every due alert delivered once: each delivery sent, each webhook-id received (verified) exactly for them.
-    const deliveries = (await Promise.all((await app.alerts.listDeliveryIds(0)).map((id) => app!.alerts.getDelivery(id)))).filter((d) => d !== null);
-    expect(deliveries.length).toBeGreaterThan(0);
-    for (const d of deliveries) expect(d, d.id).toMatchObject({ status: 'sent' });
-    const received = new Set(hook.requests.filter((r) => r.verified).map((r) => r.headers['webhook-id']));
-    expect([...received].sort()).toEqual(deliveries.flatMap((d) => d.alertIds).sort());
+    await expectNothingLost(app, hook, ARTICLES);
 
     run.child.kill('SIGTERM');
     const ran = await exitWithin(run);

@@ -28,6 +28,31 @@ const WITHOUT_REDIS = new Set(['/healthz', '/readyz', '/login', '/logout']);
 /** What a client is told to wait before trying again while Redis is unavailable. */
 const REDIS_RETRY_AFTER_SECONDS = 5;
 
+/** How often the server checks that Redis answers at all. */
+const PING_EVERY_MS = 1_000;
+
+/**
+ * A frozen Redis (stopped, swapping, a network black hole) keeps its connection open: ioredis still says
+ * 'ready' and every command waits. A PING every second tells: when one has gone unanswered for longer
+ * than that, requests are refused at once with the reason.
+ */
+function watchRedisAnswers(redis: App['redis']): { unanswered(): string | null; stop(): void } {
+  let pendingSince: number | null = null;
+  const timer = setInterval(() => {
+    if (pendingSince !== null || redis.status !== 'ready') return;
+    pendingSince = Date.now();
+    void redis
+      .ping()
+      .catch(() => {})
+      .finally(() => (pendingSince = null));
+  }, PING_EVERY_MS);
+  timer.unref();
+  return {
+    unanswered: () => (pendingSince !== null && Date.now() - pendingSince > PING_EVERY_MS ? `Redis has not answered a PING for ${((Date.now() - pendingSince) / 1000).toFixed(1)} s` : null),
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** A Redis that is down, frozen or full, as ioredis reports it on a command: not the request's fault. */
 function redisFailure(err: unknown): string | null {
   const e = err as { name?: string; message?: string; code?: string };
@@ -81,10 +106,12 @@ export async function createServer(app: App): Promise<FastifyInstance> {
 
   // While Redis is down a request fails at once, 503 with the reason, instead of waiting on reconnects.
   redisUnavailable(app.redis);
+  const answers = watchRedisAnswers(app.redis);
+  server.addHook('onClose', async () => answers.stop());
   server.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
     if (route === undefined || WITHOUT_REDIS.has(route) || route.startsWith('/assets/')) return;
-    const down = redisUnavailable(app.redis);
+    const down = redisUnavailable(app.redis) ?? answers.unanswered();
     if (down) return reply.code(503).header('retry-after', String(REDIS_RETRY_AFTER_SECONDS)).send({ error: 'Redis is unavailable', details: [down] });
   });
 
@@ -103,6 +130,8 @@ export async function createServer(app: App): Promise<FastifyInstance> {
 
   server.get('/healthz', async () => ({ status: 'ok' }));
   server.get('/readyz', async (_req, reply) => {
+    const frozen = answers.unanswered();
+    if (frozen) return reply.code(503).send({ status: 'unavailable', reasons: [frozen], maxmemoryPolicy: 'unknown', notes: [] });
     const { ready, reasons, maxmemoryPolicy, notes } = await readiness(app, READYZ_DEADLINE_MS);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', reasons, maxmemoryPolicy, notes });
   });

@@ -14,7 +14,12 @@ import type { StageDeps } from './deps.js';
  */
 export async function handleClean({ documentId }: JobData<'clean'>, { store, config, log }: StageDeps): Promise<StageResult> {
   const { doc, article: previous } = await store.getDocumentWithArticle(documentId);
-  if (!doc) throw new PermanentFailure(`document ${documentId} is not in the store`);
+  if (!doc) {
+    // Dedup drops the raw document once the article is registered: a clean job run again after that
+    // (a stalled job picked up late, a retry from the board) has nothing left to do.
+    if (previous) return { status: 'skipped', next: [], note: 'already cleaned; its raw document was dropped at dedup' };
+    throw new PermanentFailure(`document ${documentId} is not in the store`);
+  }
   const origin = doc.origin;
   const rules = origin.kind === 'feed' ? config.feeds.find((f) => f.id === origin.feedId)?.rules : undefined;
   const clean = await cleanOffThread(doc, rules, origin.kind === 'seed' ? origin.file : origin.url);

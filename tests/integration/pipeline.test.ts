@@ -131,6 +131,20 @@ describe('the seed set through clean -> dedup -> tag on Redis', { timeout: SLOW_
     expect(tanf).toContain(byFile.get('003')!.id);
   });
 
+  it('skips a clean job run again after dedup dropped the raw document, leaving the article as it was', async () => {
+    const [id] = await app.store.listArticleIds({}, 1);
+    const before = await app.store.getArticle(id!);
+    expect(await app.store.getDocument(id!)).toBeNull();
+    const results = await app.queues.watchResults('clean');
+    try {
+      const jobId = await app.queues.enqueue('clean', { documentId: id! }, { replay: true });
+      expect(await results.result(jobId, PIPELINE_MS)).toMatchObject({ status: 'skipped', next: [] });
+    } finally {
+      await results.close();
+    }
+    expect(await app.store.getArticle(id!)).toEqual(before);
+  });
+
   it('creates nothing new when the seeds are seeded again', async () => {
     const before = await app.queues.jobCounts('clean');
     const again = await seedDocuments(app, SEEDS, { timeoutMs: PIPELINE_MS });

@@ -2,11 +2,11 @@
 // so that afterAll can stop whatever a failed test left running.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { redisAnswers } from '../../src/redis/connection.js';
+import { freePort } from '../support/free-port.js';
 import { INTERVAL_MS, PROCESS_MS, WAIT_MS } from '../support/limits.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -132,17 +132,8 @@ export async function killAll(): Promise<void> {
   children.clear();
 }
 
-/** A TCP port on loopback that nothing listens on (at the time of asking). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+// Shared with the benches (tests/support/free-port.ts); the process tests import it from here.
+export { freePort };
 
 /** Whether Redis answers a PING (connecting may take a while on a loaded machine: that is not "no"). */
 export async function pings(url: string): Promise<boolean> {

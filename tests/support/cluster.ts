@@ -2,10 +2,10 @@
 // vitest, so that benches start it too (bench/scale-out.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { redisAnswers } from '../../src/redis/connection.js';
+import { freePort } from './free-port.js';
 
 export interface LocalCluster {
   /** redis+cluster://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3 */
@@ -24,17 +24,6 @@ export function clusterUnavailable(): string | null {
     if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).status !== 0) return `${tool} is not on the PATH: the Redis Cluster test needs redis-server and redis-cli (Debian: apt-get install redis-server)`;
   }
   return null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls `ready` until it returns null (ready) or START_MS passes; then throws its last reason. */

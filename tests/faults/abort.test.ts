@@ -3,12 +3,10 @@
 // long before their own deadlines.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MilestoneDigestBody } from '../../src/deliver/webhook.js';
 import { sendWebhook, signedRequest } from '../../src/deliver/webhook.js';
 import { createHttpClient } from '../../src/fetch/http.js';
-import { webhookSubscriber } from '../support/subscriber.js';
+import { emptyDigestBody, newSecret, webhookSubscriber } from '../support/subscriber.js';
 
 /** Far beyond any wait of the tests: only the abort can end a request in time. */
 const NEVER_MS = 600_000;
@@ -48,14 +46,8 @@ describe('an abort signal (the shutdown handing jobs back)', () => {
   });
 
   it('cuts a webhook request to a receiver that never answers: a retry, said as a shutdown\'s', async () => {
-    const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const body: MilestoneDigestBody = {
-      type: 'milestone.digest',
-      version: 1,
-      id: 'dl-a1b2c3d4e5f60718',
-      timestamp: '2025-08-24T06:00:00.000Z',
-      data: { window: { from: '2025-08-23T06:00:00.000Z', to: '2025-08-24T06:00:00.000Z' }, alerts: [] },
-    };
+    const secret = newSecret();
+    const body = emptyDigestBody();
     const request = signedRequest(webhookSubscriber({ id: 'hang', url: `${base}/hang`, secret }), body.id, body, new Date());
     const controller = new AbortController();
     const sent = sendWebhook(request, { timeoutMs: NEVER_MS, allowPrivateNetworks: true, contact: 'mailto:ops@example.org', signal: controller.signal });

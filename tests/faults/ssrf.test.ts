@@ -1,14 +1,12 @@
 // Issue #12, SSRF: with private networks not allowed (the default), every spelling of a loopback,
 // private or metadata address is refused before connecting, by the page and feed fetcher, robots.txt
 // and webhook delivery alike. A canary listens on loopback and counts connections: it must see none.
-import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MilestoneDigestBody } from '../../src/deliver/webhook.js';
 import { sendWebhook, signedRequest } from '../../src/deliver/webhook.js';
 import { createHttpClient, FetchError } from '../../src/fetch/http.js';
 import { WAIT_MS } from '../support/limits.js';
-import { webhookSubscriber } from '../support/subscriber.js';
+import { emptyDigestBody, newSecret, webhookSubscriber } from '../support/subscriber.js';
 
 let canary: net.Server;
 let port: number;
@@ -69,14 +67,8 @@ describe('with private networks not allowed', () => {
   });
 
   it('webhook delivery refuses them too (permanent), and the canary sees 0 connections', async () => {
-    const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const body: MilestoneDigestBody = {
-      type: 'milestone.digest',
-      version: 1,
-      id: 'dl-a1b2c3d4e5f60718',
-      timestamp: '2025-08-24T06:00:00.000Z',
-      data: { window: { from: '2025-08-23T06:00:00.000Z', to: '2025-08-24T06:00:00.000Z' }, alerts: [] },
-    };
+    const secret = newSecret();
+    const body = emptyDigestBody();
     for (const url of targets()) {
       const request = signedRequest(webhookSubscriber({ id: 'ssrf', url, secret }), body.id, body, new Date());
       const outcome = await sendWebhook(request, { timeoutMs: WAIT_MS, allowPrivateNetworks: false, contact: 'mailto:ops@example.org' });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookSubscriber } from '../../src/alerts/model.js';
@@ -6,25 +5,18 @@ import {
   RESPONSE_LIMIT,
   sendWebhook,
   signedRequest,
-  type MilestoneDigestBody,
   type SendWebhookOptions,
   type WebhookRequest,
 } from '../../src/deliver/webhook.js';
 import { WAIT_MS } from '../support/limits.js';
+import { emptyDigestBody, newSecret } from '../support/subscriber.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
-const secret = `whsec_${randomBytes(24).toString('base64')}`;
+const secret = newSecret();
 // The timeout guards the tests against a hang; the tests of the timeout set their own.
 const OPTIONS: SendWebhookOptions = { timeoutMs: WAIT_MS, allowPrivateNetworks: true, contact: 'mailto:ops@example.org' };
 
-/** Arabic in the body: the bytes signed must be the UTF-8 bytes sent. */
-const body: MilestoneDigestBody = {
-  type: 'milestone.digest',
-  version: 1,
-  id: 'dl-a1b2c3d4e5f60718',
-  timestamp: '2025-08-24T06:00:00.000Z',
-  data: { window: { from: '2025-08-23T06:00:00.000Z', to: '2025-08-24T06:00:00.000Z' }, alerts: [] },
-};
+const body = emptyDigestBody();
 
 let receiver: WebhookReceiver;
 let subscriber: WebhookSubscriber;

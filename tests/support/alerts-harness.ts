@@ -1,6 +1,5 @@
 // Helpers for the alert and delivery tests: a config folder of their own, the app opened on it, and
 // ways to wait for (and move along) delivery jobs. Everything runs for real on loopback.
-import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,10 +16,8 @@ import type { FixtureArticle } from '../fixtures/feed-site/articles.js';
 import { ARTICLES } from '../fixtures/feed-site/articles.js';
 import { INTERVAL_MS, WAIT_MS } from './limits.js';
 
-/** A Standard Webhooks secret for a test subscriber. */
-export function newSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
-}
+// The alert tests import it from here with the rest of their harness.
+export { newSecret } from './subscriber.js';
 
 export interface ConfigFiles {
   settings?: string;

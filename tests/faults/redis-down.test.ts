@@ -13,11 +13,10 @@ import { openApp, type App } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { STAGES } from '../../src/queues/names.js';
 import { ARTICLES } from '../fixtures/feed-site/articles.js';
-import { alertEnv, configDir, feedEntry, newSecret, queuesSettled } from '../support/alerts-harness.js';
-import { FeedSite } from '../support/feed-site.js';
-import { INTERVAL_MS, PIPELINE_MS, PROCESS_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
+import { alertEnv, allFixtures, queuesSettled } from '../support/alerts-harness.js';
+import { FeedToWebhook } from '../support/feed-to-webhook.js';
+import { PIPELINE_MS, PROCESS_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
 import { testPrefix } from '../support/redis.js';
-import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { expectNothingLost, pagesFetched } from './nothing-lost.js';
 import { OPERATOR_TOKEN } from '../integration/api-harness.js';
 import { assertFreshBuild, exitWithin, freePort, killAll, startCli, startRedisServer, type Running } from '../integration/processes.js';
@@ -27,21 +26,19 @@ const DOWN_MS = Number(process.env.MARSAD_FAULT_REDIS_DOWN_MS ?? 60_000);
 const FAIL_FAST_MS = 1_000;
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'marsad-faults-redis-'));
-const secret = newSecret();
-const hook = new WebhookReceiver(secret);
-let site: FeedSite;
+const flow = new FeedToWebhook(allFixtures());
+const { site, hook } = flow;
 let app: App | undefined;
 
 beforeAll(async () => {
   assertFreshBuild();
-  site = new FeedSite(ARTICLES.map((a) => ({ ...a, paragraphs: [...a.paragraphs] })), new Date());
-  await Promise.all([site.start(), hook.start()]);
+  await flow.start();
 });
 
 afterAll(async () => {
   await app?.close();
   await killAll();
-  await Promise.all([site?.stop(), hook.stop()]);
+  await flow.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -59,13 +56,7 @@ describe(`Redis killed (kill -9) under flow and down for ${DOWN_MS / 1000} s, ma
     mkdirSync(dataDir);
     let redis = await startRedisServer(dataDir, { port, aof: true });
     const prefix = testPrefix('faults-redis-down');
-    const dir = configDir(
-      {
-        feeds: `feeds:\n${feedEntry('fixture-site', `${site.baseUrl}/feed.xml`, 'Fixture Daily')}`,
-        subscribers: `subscribers:\n  - id: ops-hook\n    channel: webhook\n    url: ${hook.url}\n    secret: ${secret}\n`,
-      },
-      'faults-redis-down',
-    );
+    const dir = flow.configDir('ops-hook', { name: 'faults-redis-down' });
     const httpPort = await freePort();
     const env = alertEnv(redis.url, prefix, dir, { MARSAD_PORT: String(httpPort), MARSAD_DASHBOARD_TOKEN: OPERATOR_TOKEN, MARSAD_LOG_LEVEL: 'warn' });
     const base = `http://127.0.0.1:${httpPort}`;

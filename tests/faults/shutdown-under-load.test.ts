@@ -5,50 +5,41 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.js';
 import { STAGES } from '../../src/queues/names.js';
 import { ARTICLES } from '../fixtures/feed-site/articles.js';
-import { alertEnv, configDir, feedEntry, newSecret, openAlertApp, queuesSettled } from '../support/alerts-harness.js';
-import { FeedSite } from '../support/feed-site.js';
-import { INTERVAL_MS, PIPELINE_MS, PROCESS_MS, SLOW_TEST_MS } from '../support/limits.js';
+import { alertEnv, allFixtures, openAlertApp, queuesSettled, workersAttached } from '../support/alerts-harness.js';
+import { FeedToWebhook } from '../support/feed-to-webhook.js';
+import { PIPELINE_MS, SLOW_TEST_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
-import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { assertFreshBuild, exitWithin, killAll, startCli } from '../integration/processes.js';
 import { expectNothingLost, pagesFetched } from './nothing-lost.js';
 
 let url: string;
 let prefix: string;
 let app: App | undefined;
-let site: FeedSite;
-const secret = newSecret();
-const hook = new WebhookReceiver(secret);
+const flow = new FeedToWebhook(allFixtures());
+const { site, hook } = flow;
 
 beforeAll(async () => {
   assertFreshBuild();
   url = testRedisUrl();
   prefix = testPrefix('faults-sigterm-load');
-  site = new FeedSite(ARTICLES.map((a) => ({ ...a, paragraphs: [...a.paragraphs] })), new Date());
-  await Promise.all([site.start(), hook.start()]);
+  await flow.start();
 });
 afterAll(async () => {
   await app?.close();
   await killAll();
-  await Promise.all([site?.stop(), hook.stop()]);
+  await flow.stop();
   if (url) await deleteKeys(url, prefix);
 });
 
 describe('SIGTERM to one of two workers under flow', { timeout: SLOW_TEST_MS }, () => {
   it('exits 0 and the other worker carries on: every article stored once, every alert delivered once', async () => {
-    const dir = configDir(
-      {
-        feeds: `feeds:\n${feedEntry('fixture-site', `${site.baseUrl}/feed.xml`, 'Fixture Daily')}`,
-        subscribers: `subscribers:\n  - id: ops-hook\n    channel: webhook\n    url: ${hook.url}\n    secret: ${secret}\n`,
-      },
-      'faults-sigterm-load',
-    );
+    const dir = flow.configDir('ops-hook', { name: 'faults-sigterm-load' });
     const env = alertEnv(url, prefix, dir, { MARSAD_LOG_LEVEL: 'info' });
     app = await openAlertApp({ ...env, MARSAD_LOG_LEVEL: 'silent' });
     const opened = app;
     const first = startCli(['worker'], env);
     const second = startCli(['worker'], env);
-    await vi.waitFor(async () => expect(await opened.queues.workersCount('fetch')).toBe(2), { timeout: PROCESS_MS, interval: INTERVAL_MS });
+    await workersAttached(app, 'fetch', 2);
 
     await vi.waitFor(() => expect(pagesFetched(site, ARTICLES)).toBeGreaterThanOrEqual(3), { timeout: PIPELINE_MS, interval: 5 });
     first.child.kill('SIGTERM');

@@ -1,29 +1,23 @@
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deliveryId } from '../../src/alerts/decide.js';
 import type { App } from '../../src/app.js';
-import { pollFeedsOnce } from '../../src/ops/feeds.js';
 import { connect } from '../../src/redis/connection.js';
 import {
   alertEnv,
-  configDir,
   deliveriesOf,
   deliveriesSettled,
   deliveryJob,
-  feedEntry,
   fixture,
   getDelivery,
-  newSecret,
   openAlertApp,
   waitForDelivery,
   waitForJobState,
-  alertIdOf,
+  workersAttached,
 } from '../support/alerts-harness.js';
-import { FeedSite } from '../support/feed-site.js';
-import { INTERVAL_MS, PIPELINE_MS, PROCESS_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
+import { deliveryHangingInWorker, FeedToWebhook } from '../support/feed-to-webhook.js';
+import { INTERVAL_MS, SLOW_TEST_MS, WAIT_MS } from '../support/limits.js';
 import { deleteKeys, testPrefix, testRedisUrl } from '../support/redis.js';
-import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { assertFreshBuild, killAll, startCli, type Running } from './processes.js';
+import { assertFreshBuild, killAll, startCli } from './processes.js';
 
 // A deliver worker process killed (SIGKILL) while its POST is in flight; another worker process
 // takes the job over once BullMQ's stalled-job check finds it. No delivery lost, none duplicated.
@@ -31,29 +25,18 @@ let url: string;
 let prefix: string;
 let env: NodeJS.ProcessEnv;
 let app: App;
-let site: FeedSite;
 let checker: Worker | null = null;
 let checkerConnection: ReturnType<typeof connect> | null = null;
-const secret = newSecret();
-const hook = new WebhookReceiver(secret);
-
-async function attached(expected: number): Promise<void> {
-  // A worker process attaches once it has loaded the app: seconds on a loaded machine.
-  await vi.waitFor(async () => expect(await app.queues.workersCount('deliver')).toBe(expected), { timeout: PROCESS_MS, interval: INTERVAL_MS });
-}
+const flow = new FeedToWebhook([fixture('ain-al-asad-convoy')]);
+const hook = flow.hook;
 
 beforeAll(async () => {
   assertFreshBuild();
   url = testRedisUrl();
   prefix = testPrefix('alerts-crash');
-  site = new FeedSite([fixture('ain-al-asad-convoy')], new Date());
-  await Promise.all([site.start(), hook.start()]);
-  const dir = configDir({
-    // The webhook timeout outlasts the test's wait: the hanging request is cut by the kill, not by marsad.
-    settings: 'fetch:\n  hostIntervalMs: 0\n  contact: mailto:tests@example.org\nwebhooks:\n  timeoutMs: 60000\n',
-    feeds: `feeds:\n${feedEntry('fixture-daily', `${site.baseUrl}/feed.xml`, 'Fixture Daily')}`,
-    subscribers: `subscribers:\n  - id: crash-hook\n    channel: webhook\n    url: ${hook.url}\n    secret: ${secret}\n`,
-  });
+  await flow.start();
+  // The webhook timeout outlasts the test's wait: the hanging request is cut by the kill, not by marsad.
+  const dir = flow.configDir('crash-hook', { webhookTimeoutMs: 60_000 });
   env = alertEnv(url, prefix, dir, { MARSAD_LOG_LEVEL: 'warn' });
   app = await openAlertApp(env);
 }, SLOW_TEST_MS);
@@ -63,21 +46,13 @@ afterAll(async () => {
   await checker?.close();
   await checkerConnection?.quit().catch(() => checkerConnection?.disconnect());
   await app?.close();
-  await Promise.all([site?.stop(), hook.stop()]);
+  await flow.stop();
   if (url) await deleteKeys(url, prefix);
 });
 
 describe('a deliver worker killed mid-delivery', () => {
   it('leaves one delivery record, sent by the next worker with the same webhook-id', { timeout: SLOW_TEST_MS }, async () => {
-    hook.reply({ hang: true });
-    const first: Running = startCli(['worker', 'deliver'], env);
-    await attached(1);
-    // Every other stage runs in this process (pollFeedsOnce starts the idle ones); deliver runs in the child.
-    await pollFeedsOnce(app, app.config.feeds, { timeoutMs: PIPELINE_MS });
-    const article = (await app.store.getArticles(await app.store.listArticleIds({}, 0)))[0]!;
-    const alert = await alertIdOf(app, article.id, 'ain-al-asad-exit');
-    const id = deliveryId(alert, 'crash-hook');
-    await vi.waitFor(() => expect(hook.requests).toHaveLength(1), { timeout: WAIT_MS, interval: INTERVAL_MS });
+    const { worker: first, alert, id } = await deliveryHangingInWorker(flow, app, env, 'crash-hook');
 
     const inFlight = await getDelivery(app, id);
     expect(inFlight).toMatchObject({ status: 'pending', attempts: 1 });
@@ -87,7 +62,7 @@ describe('a deliver worker killed mid-delivery', () => {
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     const second = startCli(['worker', 'deliver'], env);
-    await attached(1);
+    await workersAttached(app, 'deliver', 1);
 
     // BullMQ moves the job back to wait once its lock (lockDuration, 30 s by default) has expired and a stalled
     // check has seen it twice. Workers check every stalledInterval (30 s by default), and a check blocks the others

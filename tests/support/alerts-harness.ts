@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { alertId } from '../../src/alerts/decide.js';
 import type { Delivery } from '../../src/alerts/model.js';
 import { openApp, type App } from '../../src/app.js';
@@ -14,7 +14,7 @@ import { jobIdFor } from '../../src/queues/jobs.js';
 import type { Stage } from '../../src/queues/names.js';
 import type { FixtureArticle } from '../fixtures/feed-site/articles.js';
 import { ARTICLES } from '../fixtures/feed-site/articles.js';
-import { INTERVAL_MS, WAIT_MS } from './limits.js';
+import { INTERVAL_MS, PROCESS_MS, WAIT_MS } from './limits.js';
 
 // The alert tests import it from here with the rest of their harness.
 export { newSecret } from './subscriber.js';
@@ -59,10 +59,20 @@ export function feedEntry(id: string, url: string, name: string, language = 'ar'
   return `  - id: ${id}\n    url: ${url}\n    name: ${name}\n    language: ${language}\n`;
 }
 
+/** A copy a test may change without changing ARTICLES. */
+function copyOf(a: FixtureArticle): FixtureArticle {
+  return { ...a, paragraphs: [...a.paragraphs] };
+}
+
 export function fixture(slug: string): FixtureArticle {
   const a = ARTICLES.find((x) => x.slug === slug);
   if (!a) throw new Error(`no fixture article ${slug}`);
-  return { ...a, paragraphs: [...a.paragraphs] };
+  return copyOf(a);
+}
+
+/** Every fixture article, as copies. */
+export function allFixtures(): FixtureArticle[] {
+  return ARTICLES.map(copyOf);
 }
 
 /** Another outlet's reprint of the Ain al-Asad convoy story: a few words changed, a new headline. */
@@ -83,6 +93,11 @@ export async function alertIdOf(app: App, articleId: string, milestoneId: string
   if (!mention) throw new Error(`article ${articleId} does not mention ${milestoneId}`);
   const [story] = await app.stories.storyOf([articleId]);
   return alertId(milestoneId, story ?? articleId, mention.stance);
+}
+
+/** Waits until `expected` workers of `stage` are attached: a worker process attaches once it has loaded the app, seconds on a loaded machine. */
+export async function workersAttached(app: App, stage: Stage, expected: number): Promise<void> {
+  await vi.waitFor(async () => expect(await app.queues.workersCount(stage)).toBe(expected), { timeout: PROCESS_MS, interval: INTERVAL_MS });
 }
 
 export async function deliveryJob(app: App, deliveryId: string) {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../tests/support/free-port.js';
+import { stopChildren } from '../tests/support/stop-children.js';
 
 /** A throwaway redis-server for benches that measure Redis itself (memory, command cost): nothing else writes to it. */
 export interface PrivateRedis {
@@ -35,8 +36,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   return {
     url,
     async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+      await stopChildren([child]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

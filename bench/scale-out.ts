@@ -18,6 +18,7 @@ import { createLogger } from '../src/log.js';
 import { seedDocuments } from '../src/ops/seed.js';
 import { DOCUMENT_STAGES } from '../src/queues/names.js';
 import { clusterUnavailable, startCluster } from '../tests/support/cluster.js';
+import { stopChildren } from '../tests/support/stop-children.js';
 import { DEFAULT_CORPUS_DIR, loadAntCorpus } from './dedup-corpus.js';
 import { startPrivateRedis } from './private-redis.js';
 import { table } from './support.js';
@@ -78,16 +79,7 @@ async function run(config: string, redisUrl: string, processes: number, input: {
     const articlesPerSecond = articles / seconds;
     return { config, processes, articles, seconds, articlesPerSecond, perProcess: articlesPerSecond / processes, cpuMsPerArticle: (cpu * 1000) / articles };
   } finally {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            if (w.exitCode !== null || w.signalCode !== null) return resolve();
-            w.once('exit', () => resolve());
-            w.kill('SIGTERM');
-          }),
-      ),
-    );
+    await stopChildren(workers);
     await app.close();
     rmSync(configDir, { recursive: true, force: true });
   }

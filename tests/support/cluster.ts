@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { redisAnswers } from '../../src/redis/connection.js';
 import { freePort } from './free-port.js';
+import { stopChildren } from './stop-children.js';
 
 export interface LocalCluster {
   /** redis+cluster://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3 */
@@ -48,16 +49,7 @@ export async function startCluster(masters = 3): Promise<LocalCluster> {
   const servers: ChildProcess[] = [];
   const ports: number[] = [];
   const stop = async () => {
-    await Promise.all(
-      servers.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await stopChildren(servers);
     rmSync(dir, { recursive: true, force: true });
   };
   try {

@@ -34,8 +34,7 @@ import { CATEGORIES, profileByCategory, type Category } from './cpu-profile.js';
 import { DEFAULT_CORPUS_DIR, loadAntCorpus, type CorpusDoc } from './dedup-corpus.js';
 import { ITEM_TO_ALERT, type CoreStage, type FromChild } from './floor-worker.js';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
-import { quantile, table } from './support.js';
-import { mulberry32 } from '../tests/support/random.js';
+import { alertProbe, quantile, table } from './support.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WORKER = path.join(HERE, 'floor-worker.ts');
@@ -106,24 +105,10 @@ ${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 `;
 }
 
-const FILLER = (
-  'market farmers harvest wheat rain river bridge school teachers students library museum hospital doctors nurses clinic road ' +
-  'traffic festival music poetry novel painter gallery football stadium coach league season budget bank currency prices bread ' +
-  'sugar fuel electricity grid station water pipes engineers repairs village town council mayor residents shops bakery tailors ' +
-  'carpets pottery dates palms orchards cattle sheep desert dunes weather dust storm summer winter families children wedding'
-).split(' ');
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** Probe n: English, mentioning a tracked milestone (so it raises an alert), with wording of its own. */
+/** Probe n as a page: raises an alert (see alertProbe). */
 function probePage(n: number, canonical: string, published: string): string {
-  const rnd = mulberry32(20251205 + n);
-  const sentence = (len: number): string => {
-    const w = Array.from({ length: len }, () => (rnd() < 0.15 ? String(Math.floor(rnd() * 9000) + 10) : FILLER[Math.floor(rnd() * FILLER.length)]!));
-    return `${w[0]!.charAt(0).toUpperCase()}${w[0]!.slice(1)} ${w.slice(1).join(' ')}.`;
-  };
-  // The lead sentence, with a date ahead of today: a plan stated further down, or a date gone by, reads as background.
-  const milestone = `US forces will vacate Ain al-Asad air base by ${MONTHS[n % 12]} ${new Date().getUTCFullYear() + 1}, a provincial official said in report ${n}.`;
-  return articlePage(`Report ${n}: ${sentence(6).slice(0, -1)}`, [`${milestone} ${sentence(15)}`, `${sentence(16)} ${sentence(14)}`, `${sentence(18)} ${sentence(12)}`], 'en', canonical, published);
+  const { title, paragraphs } = alertProbe(n);
+  return articlePage(title, paragraphs, 'en', canonical, published);
 }
 
 interface Site {

@@ -117,6 +117,24 @@ describe('RobotsPolicy', () => {
     });
   });
 
+  it('keeps the parsed rules in the process until the Redis copy expires', async () => {
+    const s = await site(200, 'User-agent: *\nDisallow: /private\n');
+    const key = `${prefix}:robots:${s.origin}`;
+    const shortLived = new RobotsPolicy(redis, prefix, client, { robotsCacheSeconds: 1 });
+    expect(await shortLived.isAllowed(`${s.origin}/private`)).toMatchObject({ allowed: false });
+    // Another worker's answer written to Redis meanwhile: this process still uses the rules it parsed.
+    await redis.set(key, JSON.stringify({ status: 404 }), 'KEEPTTL');
+    expect(await shortLived.isAllowed(`${s.origin}/private`)).toMatchObject({ allowed: false });
+    expect(await new RobotsPolicy(redis, prefix, client, { robotsCacheSeconds: 1 }).isAllowed(`${s.origin}/private`)).toEqual({ allowed: true });
+    // Once the Redis copy has expired, the process asks again.
+    const deadline = Date.now() + WAIT_MS;
+    while ((await redis.exists(key)) === 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await redis.exists(key)).toBe(0);
+    await redis.set(key, JSON.stringify({ status: 404 }), 'EX', 60);
+    expect(await shortLived.isAllowed(`${s.origin}/private`)).toEqual({ allowed: true });
+    expect(s.hits()).toBe(1);
+  });
+
   it('shares one fetch among concurrent checks', async () => {
     const s = await site(200, 'User-agent: *\nAllow: /\n');
     const verdicts = await Promise.all(Array.from({ length: 5 }, (_, i) => robots.isAllowed(`${s.origin}/${i}`)));

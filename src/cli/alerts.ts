@@ -1,8 +1,8 @@
 import { openApp } from '../app.js';
 import { retryDelivery } from '../ops/deliveries.js';
 import { alignColumns } from './columns.js';
-import type { CommandContext } from './main.js';
-import { UsageError } from './main.js';
+import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
 
 function limitOf(value: string | undefined): number {
   const limit = value === undefined ? 50 : Number(value);

@@ -5,8 +5,8 @@ import { cleanTextDocument, type CleanDocument } from '../extract/clean-document
 import type { Evidence } from '../tagging/gazetteer.js';
 import type { Mention } from '../tagging/milestones.js';
 import { isJsonSeedFile, readPlainSeedFile } from '../seed/file.js';
-import type { PlainContext } from './main.js';
-import { UsageError } from './main.js';
+import type { PlainContext } from './context.js';
+import { UsageError } from './context.js';
 
 /**
  * The pure path on files: clean, tag, milestones. No Redis, nothing stored. What only some files need

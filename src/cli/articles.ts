@@ -1,8 +1,8 @@
 import { openApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import type { Article } from '../model.js';
-import type { CommandContext } from './main.js';
-import { UsageError } from './main.js';
+import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
 
 export async function articlesCommand(
   opts: { json?: boolean; base?: string; topic?: string; milestone?: string; limit?: string },

@@ -6,8 +6,8 @@ import type { FeedConfig } from '../feeds/schema.js';
 import { decodeBody } from '../fetch/charset.js';
 import { createHttpClient, FetchError } from '../fetch/http.js';
 import { collectFeeds, enqueueManualPolls, pollFeedsOnce } from '../ops/feeds.js';
-import type { CommandContext } from './main.js';
-import { UsageError } from './main.js';
+import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
 import { Progress } from './progress.js';
 
 function selectFeeds(feeds: readonly FeedConfig[], ids: string[]): FeedConfig[] {

@@ -1,20 +1,9 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import type { Logger } from '../log.js';
 import { STAGES } from '../queues/names.js';
+import { UsageError, type CommandContext, type PlainContext } from './context.js';
 
 // Only commander and the stage names are loaded to parse a command line and print help: each command's
 // module (and with it Redis, the config, the logger) is imported by its action, so `marsad --help` stays fast.
-
-export interface CommandContext {
-  args: string[];
-  log: Logger;
-  out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream;
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /** Redis refuses writes with "OOM command not allowed ..." once it is at maxmemory with noeviction. */
 export function isRedisOutOfMemory(e: unknown): boolean {
@@ -52,9 +41,6 @@ interface Io {
   err: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
 }
-
-/** What a command that writes no log gets (`marsad analyze`): it spares loading the logger. */
-export type PlainContext = Omit<CommandContext, 'log'>;
 
 type Body<C> = (ctx: C) => Promise<number>;
 

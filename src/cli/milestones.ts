@@ -2,8 +2,8 @@ import { openApp } from '../app.js';
 import { loadConfig, type Config } from '../config/load.js';
 import type { Evidence } from '../tagging/gazetteer.js';
 import { collectMilestoneStatuses, unknownMilestones, type MilestoneJson } from '../ops/milestones.js';
-import type { CommandContext } from './main.js';
-import { UsageError } from './main.js';
+import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
 
 export async function milestonesCommand(ids: string[], opts: { json?: boolean }, ctx: CommandContext): Promise<number> {
   // Arguments are checked against the configuration before Redis is needed.

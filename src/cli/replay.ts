@@ -3,7 +3,7 @@ import { tagArticle } from '../cores.js';
 import { raiseAlerts } from '../workers/alert.js';
 import { sendAndWait } from '../ops/wait.js';
 import { Progress } from './progress.js';
-import { UsageError, type CommandContext } from './main.js';
+import { UsageError, type CommandContext } from './context.js';
 
 export interface ReplaySummary {
   /** The config version (taxonomy, milestones, cue lexicons) the articles are now tagged with. */

@@ -3,8 +3,8 @@ import { openApp, type App } from '../app.js';
 import { loadConfig, MIN_DASHBOARD_TOKEN_LENGTH, type Config } from '../config/load.js';
 import { STAGES, isStage, type Stage } from '../queues/names.js';
 import { keepSchedulers } from '../queues/scheduler-keeper.js';
-import type { CommandContext } from './main.js';
-import { UsageError } from './main.js';
+import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
 
 /** The HTTP server (Fastify and its plugins) is loaded only by the commands that serve it: the CLI's one door to src/server. */
 const loadServer = () => import('../server/server.js');

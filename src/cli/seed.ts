@@ -2,8 +2,8 @@ import path from 'node:path';
 import { openApp } from '../app.js';
 import { DEFAULT_SEEDS_DIR, deliverSeedAlerts, seedDocuments, type SeedSummary } from '../ops/seed.js';
 import { seedFolderProblem } from '../seed/documents.js';
-import type { CommandContext } from './main.js';
-import { UsageError } from './main.js';
+import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
 import { Progress } from './progress.js';
 
 export async function seedCommand(opts: { dir?: string; alert?: boolean; timeout?: string; json?: boolean }, ctx: CommandContext): Promise<number> {

@@ -3,7 +3,7 @@ import { collectFeeds } from '../ops/feeds.js';
 import { collectDeliveryCounts, collectMilestones } from '../ops/overview.js';
 import { readiness } from '../ops/readiness.js';
 import { collectStatus } from '../ops/status.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 
 /**
  * `marsad status`: the health summary the status page shows, in the terminal: readiness, queues,

@@ -2,8 +2,8 @@ import { openApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { actorNames, type ActorNames } from '../milestones/assess.js';
 import { joinText, listStories, readStory, STORY_ID, type Story } from '../stories/read.js';
-import type { CommandContext } from './main.js';
-import { UsageError } from './main.js';
+import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
 import { unknownMilestones } from '../ops/milestones.js';
 
 

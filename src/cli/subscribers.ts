@@ -4,8 +4,8 @@ import { openApp } from '../app.js';
 import { loadConfig, type Config } from '../config/load.js';
 import { redact, SubscriberError, type RedactedSubscriber } from '../subscribers/registry.js';
 import { subscriberEntrySchema, unknownFilterIds, type KnownIds, type SubscriberEntry } from '../subscribers/schema.js';
-import type { CommandContext } from './main.js';
-import { UsageError } from './main.js';
+import type { CommandContext } from './context.js';
+import { UsageError } from './context.js';
 import { alignColumns } from './columns.js';
 
 export interface SubscribersOptions {

@@ -5,7 +5,9 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { Logger } from 'pino';
 import { clusterHashTag, isClusterUrl, parseClusterUrl, type ClusterAddress } from './cluster.js';
 import { maskUrl, NoRedisError } from './errors.js';
-import { adoptOrphan, recordOwner, stopOnExit } from './private-owner.js';
+import { adoptOrphan, recordOwner, stopOnExit, type RedisEndpoint } from './private-owner.js';
+
+export type { RedisEndpoint };
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -93,12 +95,6 @@ export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boole
   return (await probe(url, timeoutMs).catch((): Probed => 'none')) !== 'none';
 }
 
-export interface RedisEndpoint {
-  url: string;
-  /** Set when marsad started its own redis-server; stop() shuts it down (its AOF keeps the data). */
-  stop(): Promise<void>;
-  privateServer: boolean;
-}
 
 function hasRedisServer(env: NodeJS.ProcessEnv): boolean {
   // With options.env, Node looks the command up in that env's PATH.

@@ -2,7 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RedisEndpoint } from './connection.js';
+
+/** A Redis marsad uses: one it was given, or a private redis-server it started (and owns). */
+export interface RedisEndpoint {
+  url: string;
+  /** Set when marsad started its own redis-server; stop() shuts it down (its AOF keeps the data). */
+  stop(): Promise<void>;
+  privateServer: boolean;
+}
 
 /**
  * Who started the private redis-server of a data folder. A marsad that finds a Redis answering on the

@@ -7,13 +7,13 @@ import { collectFeeds } from '../ops/feeds.js';
 import { collectMilestoneStatuses } from '../ops/milestones.js';
 import { collectStatus } from '../ops/status.js';
 import type { Article } from '../model.js';
-import { listStories, readStory, STORY_ID } from '../stories/read.js';
+import { listStories, readStory } from '../stories/read.js';
 import { outletSlug } from '../subscribers/match.js';
 import { redact, SubscriberError } from '../subscribers/registry.js';
-import { subscriberEntrySchema, unknownFilterIds } from '../subscribers/schema.js';
 import type { ServerContext } from './context.js';
+import { apiSchemas } from './api-schemas.js';
 import { buildOpenApi } from './openapi.js';
-import { collectDeliveryCounts, collectQueues, DELIVERY_STATUSES, scanDeliveries } from '../ops/overview.js';
+import { collectDeliveryCounts, collectQueues, scanDeliveries } from '../ops/overview.js';
 
 /** A 4xx with the shape every API error has: `{error, details}`. */
 export class ApiError extends Error {
@@ -37,48 +37,11 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
   return result.data;
 }
 
-const ARTICLE_ID = /^[0-9a-f]{16}$/;
 /** Bound on the articles read for one page when language/outlet filters (applied after reading) skip many. */
 const ARTICLE_SCAN = 2_000;
 /** Bound on the delivery records read to find one page of a status other than `dead`. */
 const DELIVERY_SCAN = 5_000;
 
-const limit = (max: number, fallback: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback);
-
-const idOf = (kind: string, ids: readonly string[]) =>
-  z.string().refine((id) => ids.includes(id), { error: (issue) => `unknown ${kind} "${String(issue.input)}"; known: ${ids.join(', ')}` }).meta({ enum: [...ids] });
-
-/** The API's inputs, from the configuration's ids (so that a typo is a 400, not an empty list); openapi.ts documents them. */
-export function apiSchemas(config: Config) {
-  const bases = config.taxonomy.bases.map((b) => b.id);
-  const topics = config.taxonomy.topics.map((t) => t.id);
-  const milestones = config.milestones.milestones.map((m) => m.id);
-  return {
-    articlesQuery: z.strictObject({
-      base: idOf('base', bases).optional(),
-      topic: idOf('topic', topics).optional(),
-      milestone: idOf('milestone', milestones).optional(),
-      language: z.enum(['ar', 'en', 'und']).optional(),
-      outlet: z.string().trim().min(1).max(200).optional().describe('the outlet as articles credit it ("Erem News") or its slug ("erem-news")'),
-      limit: limit(100, 20),
-      cursor: z.string().regex(/^[1-9]\d{0,15}$/, 'must be the nextCursor of a previous page').optional().describe('nextCursor of the previous page'),
-    }),
-    articleParams: z.strictObject({ id: z.string().regex(ARTICLE_ID, 'must be 16 hex digits') }),
-    /** Not checked against the ids here: an unknown milestone is a 404 naming the known ones. */
-    milestoneParams: z.strictObject({ id: z.string().min(1).max(100).meta({ enum: [...milestones] }) }),
-    storiesQuery: z.strictObject({ milestone: idOf('milestone', milestones).optional(), limit: limit(100, 20) }),
-    storyParams: z.strictObject({ id: z.string().regex(STORY_ID, 'must be a story id (st- and 16 hex digits)') }),
-    listQuery: z.strictObject({ limit: limit(100, 50) }),
-    deliveriesQuery: z.strictObject({ limit: limit(100, 50), status: z.enum(DELIVERY_STATUSES).optional() }),
-    deliveryParams: z.strictObject({ id: z.string().regex(/^dl-[0-9a-f]{16}$/, 'must be a delivery id (dl- and 16 hex digits)') }),
-    subscriberParams: z.strictObject({ id: z.string().min(1).max(100) }),
-    /** As in subscribers.yaml, minus `secret_file`: the API must not read files on the server. */
-    subscriberBody: subscriberEntrySchema().superRefine((entry, ctx) => {
-      for (const u of unknownFilterIds(entry.filters, { bases, topics, milestones })) ctx.addIssue({ code: 'custom', path: ['filters', u.filter, u.index], message: u.message });
-    }),
-  };
-}
 
 function articleSummary(a: Article) {
   return {

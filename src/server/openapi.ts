@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STANCES } from '../tagging/schema.js';
-import type { apiSchemas } from './api.js';
+import type { apiSchemas } from './api-schemas.js';
 
 type Schemas = ReturnType<typeof apiSchemas>;
 type JsonSchema = Record<string, unknown>;

@@ -17,13 +17,13 @@ import { storyPage } from './views/story.js';
 import { readStory, STORY_ID } from '../stories/read.js';
 import { DASHBOARD_SCRIPT } from './views/script.js';
 import { alertRow, renderSection, sectionsPage, SECTIONS, statusPage, type Section, type StatusView } from './views/status.js';
+import { ARTICLE_ID } from './api-schemas.js';
 
 export { MilestoneStatusCache };
 
 /** Reports drawn and listed on a milestone's page: the newest ones (the assessment counts them all). */
 export const MILESTONE_PAGE_REPORTS = 200;
 
-const ARTICLE_ID = /^[0-9a-f]{16}$/;
 const DELIVERY_ID = /^dl-[0-9a-f]{16}$/;
 const YEAR_S = 365 * 24 * 3600;
 

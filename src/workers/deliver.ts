@@ -8,7 +8,7 @@ import type { JobData } from '../queues/jobs.js';
 import { maskUrlSecrets } from '../subscribers/mask-url.js';
 import type { StageResult } from '../queues/pipeline.js';
 import type { StageDeps } from './deps.js';
-import type { JobControl } from './runtime.js';
+import type { JobControl } from '../queues/door.js';
 
 /** A failed attempt worth retrying; BullMQ's delivery backoff reads `retryAfterMs` from it. */
 export class DeliveryRetryError extends Error {

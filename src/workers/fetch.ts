@@ -5,7 +5,7 @@ import type { SourceDocument } from '../model.js';
 import type { JobData } from '../queues/jobs.js';
 import type { StageResult } from '../queues/pipeline.js';
 import type { StageDeps } from './deps.js';
-import type { JobControl } from './runtime.js';
+import type { JobControl } from '../queues/door.js';
 import { paceHost } from './pace.js';
 
 /**

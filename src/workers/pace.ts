@@ -1,5 +1,5 @@
 import type { StageDeps } from './deps.js';
-import type { JobControl } from './runtime.js';
+import type { JobControl } from '../queues/door.js';
 
 /** A job may go this early for its reserved slot: the delayed-job timer is not exact. */
 const SLOT_TOLERANCE_MS = 250;

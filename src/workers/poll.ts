@@ -9,7 +9,7 @@ import { documentId } from '../ids.js';
 import type { FeedItem } from '../model.js';
 import type { JobData } from '../queues/jobs.js';
 import type { StageResult } from '../queues/pipeline.js';
-import type { JobControl } from './runtime.js';
+import type { JobControl } from '../queues/door.js';
 import type { StageDeps } from './deps.js';
 import { paceHost } from './pace.js';
 

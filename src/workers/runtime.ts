@@ -13,8 +13,6 @@ import { handleAlert } from './alert.js';
 import { handleDeliver } from './deliver.js';
 import { handleDigest } from './digest.js';
 
-export type { JobControl };
-
 type Handler<S extends Stage> = (data: JobData<S>, deps: StageDeps, job: JobControl) => Promise<StageResult>;
 
 // One handler per stage, checked by the compiler: a stage without a handler does not build.

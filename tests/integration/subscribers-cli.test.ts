@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { UsageError } from '../../src/cli/main.js';
+import { UsageError } from '../../src/cli/context.js';
 import { subscribersCommand } from '../../src/cli/subscribers.js';
 import { DEFAULT_CONFIG_DIR } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/yaml-file.js';

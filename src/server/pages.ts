@@ -60,10 +60,10 @@ function switchHrefOf(request: FastifyRequest, lang: Lang): string {
   return `${url.pathname}?${url.searchParams.toString()}`;
 }
 
-/** The chrome of a page: nonce, language, its switch; article, milestone and story pages are written in English. */
-function chromeOf(request: FastifyRequest, reply: FastifyReply, englishBody = false): Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref' | 'englishBody'> {
+/** The chrome of a page: nonce, language, its switch. */
+function chromeOf(request: FastifyRequest, reply: FastifyReply): Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref'> {
   const lang = languageOf(request, reply);
-  return { nonce: nonceOf(reply), lang, switchHref: switchHrefOf(request, lang), englishBody };
+  return { nonce: nonceOf(reply), lang, switchHref: switchHrefOf(request, lang) };
 }
 
 /** The dashboard's own pages: one navigation entry each, with the sections it shows. */
@@ -125,7 +125,7 @@ export async function registerPages(server: FastifyInstance, ctx: ServerContext)
   });
 
   server.get<{ Params: { id: string } }>('/articles/:id', async (request, reply) => {
-    const chrome = chromeOf(request, reply, true);
+    const chrome = chromeOf(request, reply);
     const article = ARTICLE_ID.test(request.params.id) ? await app.store.readArticle(request.params.id) : null;
     if (!article) return reply.code(404).headers(HTML).send(notFoundPage(`no article ${request.params.id}`, chrome));
     const storyReports = article.storyId ? (await app.stories.members(article.storyId)).length : undefined;
@@ -133,7 +133,7 @@ export async function registerPages(server: FastifyInstance, ctx: ServerContext)
   });
 
   server.get<{ Params: { id: string } }>('/milestones/:id', async (request, reply) => {
-    const chrome = chromeOf(request, reply, true);
+    const chrome = chromeOf(request, reply);
     const known = app.config.milestones.milestones.some((m) => m.id === request.params.id);
     const [milestone] = known ? await collectMilestoneStatuses(app, [request.params.id]) : [];
     if (!milestone) return reply.code(404).headers(HTML).send(notFoundPage(`no milestone ${request.params.id}`, chrome));
@@ -153,7 +153,7 @@ export async function registerPages(server: FastifyInstance, ctx: ServerContext)
   });
 
   server.get<{ Params: { id: string } }>('/stories/:id', async (request, reply) => {
-    const chrome = chromeOf(request, reply, true);
+    const chrome = chromeOf(request, reply);
     const story = STORY_ID.test(request.params.id) ? await readStory(app, request.params.id) : null;
     if (!story) return reply.code(404).headers(HTML).send(notFoundPage(`no story ${request.params.id}`, chrome));
     // A story id retired by a merge: the story it is part of now.

@@ -195,3 +195,44 @@ describe('status and article pages', () => {
     expect(html).toMatch(/<mark class="[^"]*cue-/);
   });
 });
+
+describe('Arabic interface on the milestone, article and story pages', () => {
+  const arabic = (path: string) => fetch(`${d.base}${path}${path.includes('?') ? '&' : '?'}lang=ar`, { headers: { authorization: `Bearer ${d.token}` } }).then((r) => r.text());
+
+  it('translates the labels and keeps the ids, classes and data attributes; English stays the default', async () => {
+    const m = await busiest();
+    const html = await arabic(`/milestones/${m.id}`);
+    expect(html).toMatch(/<html lang="ar" dir="rtl">/);
+    expect(html).toContain(`data-milestone-page="${m.id}"`);
+    expect(html).toContain('<dt>الموعد</dt>');
+    expect(html).toContain('<dt>المصادر</dt>');
+    expect(html).toContain('<h3>الخط الزمني</h3>');
+    expect(html).toContain('<th>التقرير</th><th>الحدث</th><th>الوسيلة</th><th>الموقف</th>');
+    expect(html).toMatch(/<g class="legend-item" data-legend="started">.*?>بدأ<\/text><\/g>/);
+    expect(html).toContain(`<span data-summary="en" lang="en" dir="ltr">`);
+    expect(html).not.toContain('<th>report</th>');
+    expect(await (await get(`/milestones/${m.id}?lang=en`)).text()).toContain('<th>report</th><th>event</th>');
+
+    const [id] = await d.app.store.listArticleIds({ milestone: m.id }, 1);
+    const article = (await d.app.store.getArticle(id!))!;
+    const page = await arabic(`/articles/${id}`);
+    expect(page).toContain('<h3>المحطات</h3>');
+    expect(page).toContain('<h3>نشرته أيضاً</h3>');
+    expect(page).toContain(' · نُشر <time');
+    expect(page).toContain(`<div class="text"${article.language === 'ar' ? ' lang="ar" dir="rtl"' : ' lang="en" dir="ltr"'}>`);
+    expect(page).toMatch(/<span class="muted">الإشارات: \d+<\/span>/);
+
+    const storyId = article.storyId ?? (await d.app.stories.storyOf([id!]))[0];
+    expect(storyId).toBeTruthy();
+    const story = await arabic(`/stories/${storyId}`);
+    expect(story).toContain(`data-story-page="${storyId}"`);
+    expect(story).toContain('<dt>التقارير</dt>');
+    expect(story).toContain('<dt>أول تقرير</dt>');
+    expect(story).toContain('<dt>آخر تقرير</dt>');
+    expect(story).toContain('<dt>اللغات</dt>');
+    expect(story).toContain('<dt>الوسائل</dt>');
+    expect(story).toContain('<h3>بالعربية</h3>');
+    expect(story).toContain('<p class="joined" data-joined="first">أول تقرير</p>');
+    expect(await (await get(`/stories/${storyId}?lang=en`)).text()).toContain('<dt>first report</dt>');
+  });
+});

@@ -26,6 +26,11 @@ export function label(en: string, ar: string): string {
   return `${esc(en)} <span lang="ar" dir="rtl">${esc(ar)}</span>`;
 }
 
+/** A page heading: bilingual (English, then Arabic) on the English interface, Arabic alone on the Arabic one. */
+export function heading(lang: Lang, word: Word): string {
+  return lang === 'ar' ? esc(t('ar', word)) : label(t('en', word), t('ar', word));
+}
+
 /** A time as an ISO string in a <time> element, shortened for reading; "-" when unknown. */
 export function time(iso: string | null | undefined): string {
   if (!iso) return '-';
@@ -58,8 +63,6 @@ export interface LayoutOptions {
   active?: NavEntry;
   /** Where the language switch leads: this page with `lang=` the other language. */
   switchHref?: string;
-  /** The body is written in English (article, milestone and story pages): it stays left to right under an Arabic interface. */
-  englishBody?: boolean;
 }
 
 export type NavEntry = 'overview' | 'health' | 'alerts' | 'deliveries' | 'articles';
@@ -129,7 +132,7 @@ table.stack td[data-label]{position:relative;padding-inline-start:7rem;min-heigh
 .assessment dl,.story-facts{grid-template-columns:minmax(0,1fr)}}
 ${STANCE_STYLE}`;
 
-export function layout({ title, body, nonce, scripts = [], lang = 'en', active, switchHref, englishBody }: LayoutOptions): string {
+export function layout({ title, body, nonce, scripts = [], lang = 'en', active, switchHref }: LayoutOptions): string {
   const scriptNonce = nonce?.script ? ` nonce="${esc(nonce.script)}"` : '';
   const styleNonce = nonce?.style ? ` nonce="${esc(nonce.style)}"` : '';
   const scriptTags = scripts.map((src) => `<script src="${esc(src)}" defer${scriptNonce}></script>`).join('');
@@ -141,7 +144,7 @@ export function layout({ title, body, nonce, scripts = [], lang = 'en', active, 
 <title>${esc(title)}</title><style${styleNonce}>${STYLE}</style>${scriptTags}</head>
 <body><header class="top"><div class="top-in"><h1 class="brand"><a href="/">marsad<span lang="ar">مرصد</span></a></h1>
 <nav>${nav}<a href="/queues">${esc(t(lang, 'bullBoard'))}</a></nav>${switchLink}</div></header>
-<main>${englishBody && lang !== 'en' ? `<div lang="en" dir="ltr">${body}</div>` : body}</main></body></html>`;
+<main>${body}</main></body></html>`;
 }
 
 /** The live-updates indicator the page script keeps current, with its texts in the interface language. */

@@ -113,6 +113,75 @@ const WORDS = {
   baseline: ['baseline', 'أساسي'],
   newAlert: ['new', 'جديد'],
   duplicates: ['duplicates', 'مكررة'],
+  // The article, milestone and story pages.
+  none: ['none', 'لا شيء'],
+  unknown: ['unknown', 'غير معروف'],
+  outletUnknown: ['outlet unknown', 'وسيلة غير معروفة'],
+  noHeadlineInText: ['(no headline in the text)', '(لا عنوان في النص)'],
+  noHeadline: ['(no headline)', '(بلا عنوان)'],
+  publishedOn: ['published', 'نُشر'],
+  firstSeen: ['first seen', 'رُصد أول مرة'],
+  original: ['original', 'الأصل'],
+  source: ['source', 'المصدر'],
+  story: ['story', 'القصة'],
+  storyHeading: ['Story', 'القصة'],
+  basesHeading: ['Bases', 'القواعد'],
+  topicsHeading: ['Topics', 'المواضيع'],
+  alsoReportedBy: ['Also reported by', 'نشرته أيضاً'],
+  noOtherOutlet: ['no other outlet so far', 'لا وسيلة أخرى حتى الآن'],
+  cleanerWarnings: ['cleaner warnings', 'تحذيرات التنظيف'],
+  reprintOfArticle: ['Reprint ({0}, similarity {1}) of', 'إعادة نشر ({0}، التشابه {1}) للمقال'],
+  hedged: ['hedged', 'بتحفّظ'],
+  history: ['history', 'تاريخي'],
+  historyOnly: ['history only', 'تاريخي فقط'],
+  background: ['background', 'خلفية'],
+  historyTitle: ["about an event before the milestone's window: shown, never counted", 'عن حدث قبل نافذة المحطة: يُعرض ولا يُحسب'],
+  backgroundTitle: ['restates the agreement: not news', 'يكرر الاتفاق: ليس خبرًا'],
+  onlyRestates: ['only restates the agreement', 'يكرر الاتفاق فقط'],
+  hedgedTitle: ['hedged: unnamed sources, “reportedly”, “expected”', 'بتحفّظ: مصادر غير مسماة، «بحسب التقارير»، «من المتوقع»'],
+  event: ['event', 'الحدث'],
+  target: ['target', 'المستهدف'],
+  cues: ['cues', 'المؤشرات'],
+  unattributed: ['unattributed', 'غير منسوب'],
+  timeline: ['Timeline', 'الخط الزمني'],
+  reportsHeading: ['Reports', 'التقارير'],
+  report: ['report', 'التقرير'],
+  stance: ['stance', 'الموقف'],
+  attribution: ['attribution', 'النسبة'],
+  evidence: ['evidence', 'الدليل'],
+  article: ['article', 'المقال'],
+  reprint: ['reprint', 'إعادة نشر'],
+  reprintOf: ['reprint of', 'إعادة نشر لـ'],
+  reprintedBy: ['reprinted by', 'أعاد نشره'],
+  sameEventAs: ['same event as', 'الحدث نفسه مثل'],
+  because: ['because', 'لأن'],
+  noReportsInWindow: ['no reports in the window yet', 'لا تقارير في النافذة بعد'],
+  newestOf: ['showing the newest {0} of {1} reports (the assessment counts them all); every report:', 'تُعرض أحدث {0} من {1} تقريرًا (التقييم يحسبها كلها)؛ كل التقارير:'],
+  today: ['today', 'اليوم'],
+  from: ['from', 'من'],
+  timelineCaption: ['{0} from {1} to {2}; due {3}', '{0}، من {1} إلى {2}؛ الموعد {3}'],
+  window: ['window', 'النافذة'],
+  windowText: ['reports from {0} count; earlier events are history', 'تُحسب التقارير منذ {0}؛ الأحداث الأسبق تاريخ'],
+  since: ['since', 'منذ'],
+  firstBy: ['first by', 'أولًا من'],
+  sources: ['sources', 'المصادر'],
+  contradictions: ['contradictions', 'التناقضات'],
+  contradiction: ['contradiction', 'تناقض'],
+  against: ['against', 'مقابل'],
+  by: ['by', 'من'],
+  reports: ['reports', 'التقارير'],
+  aboutEarlier: ['about earlier events (not shown)', 'عن أحداث أسبق (غير معروضة)'],
+  itsArticles: ['its articles', 'مقالاتها'],
+  firstReport: ['first report', 'أول تقرير'],
+  latestReport: ['latest report', 'آخر تقرير'],
+  languages: ['languages', 'اللغات'],
+  outlets: ['outlets', 'الوسائل'],
+  milestonesLower: ['milestones', 'المحطات'],
+  also: ['also', 'أيضًا'],
+  arabicColumn: ['Arabic', 'بالعربية'],
+  englishColumn: ['English', 'بالإنجليزية'],
+  languageUnknown: ['Language unknown', 'لغة غير معروفة'],
+  noReportInLanguage: ['no report in this language', 'لا تقرير بهذه اللغة'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Word = keyof typeof WORDS;
@@ -133,7 +202,18 @@ export function statusName(lang: Lang, status: string): string {
   return lang === 'ar' ? (STATUS_AR[status] ?? status) : status;
 }
 
-/** The word in the interface language (plain text: escape it where it goes into markup). */
-export function t(lang: Lang, word: Word): string {
-  return WORDS[word][lang === 'ar' ? 1 : 0];
+/** The word in the interface language, with `{0}`, `{1}`… filled in (plain text: escape it where it goes into markup). */
+export function t(lang: Lang, word: Word, ...values: readonly (string | number)[]): string {
+  return WORDS[word][lang === 'ar' ? 1 : 0].replace(/\{(\d)\}/g, (_, i: string) => String(values[Number(i)] ?? ''));
+}
+
+/** Nouns counted on the pages: "3 reports" in English, "التقارير: 3" in Arabic (no Arabic plural forms). */
+const COUNTED = {
+  report: ['report', 'reports', 'التقارير'],
+  mention: ['mention', 'mentions', 'الإشارات'],
+} as const satisfies Record<string, readonly [string, string, string]>;
+
+export function counted(lang: Lang, n: number, noun: keyof typeof COUNTED): string {
+  const [one, many, ar] = COUNTED[noun];
+  return lang === 'ar' ? `${ar}: ${n}` : `${n} ${n === 1 ? one : many}`;
 }

@@ -5,7 +5,8 @@ import { STANCES } from '../../tagging/schema.js';
 import type { CueRole, StanceCue } from '../../tagging/stance.js';
 import { STANCE_COLOURS } from './colours.js';
 import { highlightCues } from './highlight.js';
-import { esc, label, layout, textLangAttrs, type LayoutOptions } from './html.js';
+import { esc, heading, layout, textLangAttrs, type LayoutOptions } from './html.js';
+import { counted, statusName, t, type Lang } from './i18n.js';
 import { attributionHtml, cueLegend, STANCE_MEANINGS, stanceBadge } from './stance.js';
 import { storyLink } from './story.js';
 
@@ -62,7 +63,7 @@ function monthTicks(t0: number, t1: number): { t: number; text: string }[] {
  * today; the legend of the six stance colours under the axis. Presentation attributes only (no style
  * attributes), so it passes the CSP.
  */
-export function timelineSvg(m: MilestoneJson, now: Date): string {
+export function timelineSvg(m: MilestoneJson, now: Date, lang: Lang = 'en'): string {
   const W = 960;
   const L = 24;
   const R = 24;
@@ -99,10 +100,10 @@ export function timelineSvg(m: MilestoneJson, now: Date): string {
   const anchor = (px: number) => (px < L + 60 ? 'start' : px > W - R - 60 ? 'end' : 'middle');
   const xd = x(due);
   const xt = x(today);
-  const dueLine = `<g class="due" data-due="${esc(m.due)}"><line x1="${xd.toFixed(1)}" x2="${xd.toFixed(1)}" y1="${top - 8}" y2="${axisY}" stroke="#c92a2a" stroke-width="1.5" stroke-dasharray="5 3"/><text x="${xd.toFixed(1)}" y="${top - 12}" text-anchor="${anchor(xd)}" fill="#c92a2a">due ${esc(m.due)}</text></g>`;
+  const dueLine = `<g class="due" data-due="${esc(m.due)}"><line x1="${xd.toFixed(1)}" x2="${xd.toFixed(1)}" y1="${top - 8}" y2="${axisY}" stroke="#c92a2a" stroke-width="1.5" stroke-dasharray="5 3"/><text x="${xd.toFixed(1)}" y="${top - 12}" text-anchor="${anchor(xd)}" fill="#c92a2a">${esc(t(lang, 'due'))} ${esc(m.due)}</text></g>`;
   const todayLine =
     Math.abs(xt - xd) > 1
-      ? `<g class="today"><line x1="${xt.toFixed(1)}" x2="${xt.toFixed(1)}" y1="${top - 8}" y2="${axisY}" stroke="#adb5bd" stroke-dasharray="2 3"/><text x="${xt.toFixed(1)}" y="${top - 12}" text-anchor="${anchor(xt)}" fill="#868e96">today</text></g>`
+      ? `<g class="today"><line x1="${xt.toFixed(1)}" x2="${xt.toFixed(1)}" y1="${top - 8}" y2="${axisY}" stroke="#adb5bd" stroke-dasharray="2 3"/><text x="${xt.toFixed(1)}" y="${top - 12}" text-anchor="${anchor(xt)}" fill="#868e96">${esc(t(lang, 'today'))}</text></g>`
       : '';
   const marks = placed
     .map(({ e, n, cx, lane }) => {
@@ -110,16 +111,16 @@ export function timelineSvg(m: MilestoneJson, now: Date): string {
       const colour = STANCE_COLOURS[e.stance];
       const fill = e.background ? '#fff' : colour;
       const dash = e.hedged ? ' stroke-dasharray="2.5 2"' : '';
-      const tip = `#${n} ${e.published}${e.eventDate ? ` (event ${e.eventDate})` : ''}: ${e.outlet ?? 'outlet unknown'}, ${e.stance}${e.hedged ? ', hedged' : ''}${e.background ? ', background' : ''}`;
+      const tip = `#${n} ${e.published}${e.eventDate ? ` (${t(lang, 'event')} ${e.eventDate})` : ''}: ${e.outlet ?? t(lang, 'outletUnknown')}, ${statusName(lang, e.stance)}${e.hedged ? `, ${t(lang, 'hedged')}` : ''}${e.background ? `, ${t(lang, 'background')}` : ''}`;
       const numberColour = e.background || e.stance === 'started' ? '#1b1f24' : '#fff';
       const number = n < 100 ? `<text x="${cx.toFixed(1)}" y="${cy + 3.5}" text-anchor="middle" font-size="9" fill="${numberColour}">${n}</text>` : '';
       return `<a href="#report-${n}" class="mark" data-report="${n}" data-stance="${esc(e.stance)}" data-article="${esc(e.articleId)}"><title>${esc(tip)}</title><circle cx="${cx.toFixed(1)}" cy="${cy}" r="${r}" fill="${fill}" stroke="${colour}" stroke-width="2"${dash}/>${number}</a>`;
     })
     .join('');
   const legendItems = [
-    ...STANCES.map((s) => ({ key: s, text: s, fill: STANCE_COLOURS[s], stroke: STANCE_COLOURS[s], dash: '' })),
-    { key: 'background', text: 'background', fill: '#fff', stroke: '#495057', dash: '' },
-    { key: 'hedged', text: 'hedged', fill: '#fff', stroke: '#495057', dash: ' stroke-dasharray="2.5 2"' },
+    ...STANCES.map((s) => ({ key: s, text: statusName(lang, s), fill: STANCE_COLOURS[s], stroke: STANCE_COLOURS[s], dash: '' })),
+    { key: 'background', text: t(lang, 'background'), fill: '#fff', stroke: '#495057', dash: '' },
+    { key: 'hedged', text: t(lang, 'hedged'), fill: '#fff', stroke: '#495057', dash: ' stroke-dasharray="2.5 2"' },
   ];
   const legend = legendItems
     .map(
@@ -127,75 +128,86 @@ export function timelineSvg(m: MilestoneJson, now: Date): string {
         `<g class="legend-item" data-legend="${esc(item.key)}"><title>${esc(item.key in STANCE_MEANINGS ? STANCE_MEANINGS[item.key as keyof typeof STANCE_MEANINGS] : item.key === 'hedged' ? 'a hedged report (sources, "reportedly")' : 'only restates the agreement')}</title><circle cx="${L + 6 + i * 112}" cy="${legendY}" r="6" fill="${item.fill}" stroke="${item.stroke}" stroke-width="2"${item.dash}/><text x="${L + 16 + i * 112}" y="${legendY + 4}" fill="#1b1f24">${esc(item.text)}</text></g>`,
     )
     .join('');
-  const caption = `${m.timeline.length} report${m.timeline.length === 1 ? '' : 's'} from ${m.from} to ${isoDay(end)}; due ${m.due}`;
+  const caption = t(lang, 'timelineCaption', counted(lang, m.timeline.length, 'report'), m.from, isoDay(end), m.due);
   return `<svg class="timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="timeline-title" xmlns="http://www.w3.org/2000/svg"><title id="timeline-title">${esc(caption)}</title>
-<line class="axis" x1="${L}" x2="${W - R}" y1="${axisY}" y2="${axisY}" stroke="#667"/><line x1="${L}" x2="${L}" y1="${axisY - 6}" y2="${axisY + 6}" stroke="#667"/><text x="${L}" y="${axisY + 32}" fill="#445">from ${esc(m.from)}</text>${ticks}${dueLine}${todayLine}
+<line class="axis" x1="${L}" x2="${W - R}" y1="${axisY}" y2="${axisY}" stroke="#667"/><line x1="${L}" x2="${L}" y1="${axisY - 6}" y2="${axisY + 6}" stroke="#667"/><text x="${L}" y="${axisY + 32}" fill="#445">${esc(t(lang, 'from'))} ${esc(m.from)}</text>${ticks}${dueLine}${todayLine}
 <g class="marks">${marks}</g><g class="legend">${legend}</g></svg>`;
 }
 
-function reportRow(e: TimelineJson, n: number, view: MilestonePageView): string {
+function reportRow(e: TimelineJson, n: number, view: MilestonePageView, lang: Lang): string {
   const cues = view.cues.get(e.articleId) ?? [];
   const evidence = e.evidence
     ? `<div class="evidence"${e.language === 'ar' || e.language === 'en' ? ` lang="${esc(e.language)}"` : ''} dir="auto">${highlightCues(e.evidence, cues, view.milestone.id)}</div>`
     : '<span class="muted">-</span>';
-  const flags = [e.background ? '<span class="flag" title="only restates the agreement">background</span>' : '', e.duplicateOf ? `<a class="flag" href="/articles/${esc(e.duplicateOf)}" title="reprint of">reprint</a>` : '']
+  const flags = [
+    e.background ? `<span class="flag" title="${esc(t(lang, 'onlyRestates'))}">${esc(t(lang, 'background'))}</span>` : '',
+    e.duplicateOf ? `<a class="flag" href="/articles/${esc(e.duplicateOf)}" title="${esc(t(lang, 'reprintOf'))}">${esc(t(lang, 'reprint'))}</a>` : '',
+  ]
     .filter(Boolean)
     .join(' ');
-  return `<tr class="report" id="report-${n}" data-entry="${esc(e.articleId)}" data-stance="${esc(e.stance)}"><td class="n"><a href="#report-${n}">${n}</a></td><td>${esc(e.published)}</td><td>${esc(e.eventDate ?? '-')}${e.targetDate ? `<div class="muted">target ${esc(e.targetDate)}</div>` : ''}</td>
-<td><span${textLangAttrs(e.outlet)}>${esc(e.outlet ?? 'outlet unknown')}</span>${e.title ? `<div class="muted"${textLangAttrs(e.title)}>${esc(e.title)}</div>` : ''}</td><td>${stanceBadge(e.stance)} ${flags}</td>
-<td>${attributionHtml(e.attribution, view.names)}</td><td>${e.hedged ? '<span class="flag warn" title="hedged: unnamed sources, “reportedly”, “expected”">hedged</span>' : ''}</td><td>${evidence}</td>
-<td><a href="/articles/${esc(e.articleId)}">article</a>${view.stories?.has(e.articleId) ? ` · ${storyLink(view.stories.get(e.articleId)!)}` : ''}${e.url ? ` · <a href="${esc(e.url)}" rel="noreferrer noopener">source</a>` : ''}</td></tr>`;
+  return `<tr class="report" id="report-${n}" data-entry="${esc(e.articleId)}" data-stance="${esc(e.stance)}"><td class="n"><a href="#report-${n}">${n}</a></td><td>${esc(e.published)}</td><td>${esc(e.eventDate ?? '-')}${e.targetDate ? `<div class="muted">${esc(t(lang, 'target'))} ${esc(e.targetDate)}</div>` : ''}</td>
+<td><span${textLangAttrs(e.outlet)}>${esc(e.outlet ?? t(lang, 'outletUnknown'))}</span>${e.title ? `<div class="muted"${textLangAttrs(e.title)}>${esc(e.title)}</div>` : ''}</td><td>${stanceBadge(e.stance, statusName(lang, e.stance))} ${flags}</td>
+<td>${attributionHtml(e.attribution, view.names, lang)}</td><td>${e.hedged ? `<span class="flag warn" title="${esc(t(lang, 'hedgedTitle'))}">${esc(t(lang, 'hedged'))}</span>` : ''}</td><td>${evidence}</td>
+<td><a href="/articles/${esc(e.articleId)}">${esc(t(lang, 'article'))}</a>${view.stories?.has(e.articleId) ? ` · ${storyLink(view.stories.get(e.articleId)!, undefined, lang)}` : ''}${e.url ? ` · <a href="${esc(e.url)}" rel="noreferrer noopener">${esc(t(lang, 'source'))}</a>` : ''}</td></tr>`;
 }
 
-function assessmentSection(view: MilestonePageView): string {
+function assessmentSection(view: MilestonePageView, lang: Lang): string {
   const m = view.milestone;
+  const badge = (s: Parameters<typeof stanceBadge>[0]) => stanceBadge(s, statusName(lang, s));
   const rowOf = new Map(m.timeline.map((e, i) => [e.articleId, i + 1]));
   const name = (id: string) => view.names.get(id)?.en ?? id;
   const due = m.pastDue
     ? m.status === 'completed'
-      ? '<span class="flag" data-past-due="true">past due</span>'
-      : '<span class="flag bad" data-past-due="true">past due</span>'
-    : '<span class="flag ok" data-past-due="false">not yet due</span>';
+      ? `<span class="flag" data-past-due="true">${esc(t(lang, 'pastDue'))}</span>`
+      : `<span class="flag bad" data-past-due="true">${esc(t(lang, 'pastDue'))}</span>`
+    : `<span class="flag ok" data-past-due="false">${esc(t(lang, 'notYetDue'))}</span>`;
+  const none = `<span class="muted">${esc(t(lang, 'none'))}</span>`;
   const sources =
     m.sources.length > 0
-      ? `<ul>${m.sources.map((s) => `<li><span${textLangAttrs(s.outlet)}>${esc(s.outlet)}</span>: ${s.reports} report${s.reports === 1 ? '' : 's'} since ${esc(s.first)}${s.attributions.length > 0 ? ` <span class="muted">(${esc(s.attributions.map(name).join(', '))})</span>` : ''}</li>`).join('')}</ul>`
-      : '<span class="muted">none</span>';
+      ? `<ul>${m.sources.map((s) => `<li><span${textLangAttrs(s.outlet)}>${esc(s.outlet)}</span>: ${esc(counted(lang, s.reports, 'report'))} ${esc(t(lang, 'since'))} ${esc(s.first)}${s.attributions.length > 0 ? ` <span class="muted">(${esc(s.attributions.map(name).join(', '))})</span>` : ''}</li>`).join('')}</ul>`
+      : none;
   const contradictions =
     m.contradictions.length > 0
       ? `<ul class="contradictions">${m.contradictions
           .map((c) => {
             const by = c.attributions.length > 0 ? c.attributions.map(name).join(', ') : c.outlets.join(', ');
             const rows = c.articleIds.map((id) => (rowOf.has(id) ? `<a href="#report-${rowOf.get(id)}">#${rowOf.get(id)}</a>` : `<a href="/articles/${esc(id)}">${esc(id)}</a>`)).join(' ');
-            return `<li data-contradiction="${esc(c.stance)}"><span class="flag bad">contradiction</span> ${c.reports} ${stanceBadge(c.stance)} against ${stanceBadge(c.against)} by ${esc(by)}, ${esc(c.first === c.last ? c.first : `${c.first} to ${c.last}`)}: ${rows}</li>`;
+            return `<li data-contradiction="${esc(c.stance)}"><span class="flag bad">${esc(t(lang, 'contradiction'))}</span> ${c.reports} ${badge(c.stance)} ${esc(t(lang, 'against'))} ${badge(c.against)} ${esc(t(lang, 'by'))} ${esc(by)}, ${esc(c.first === c.last ? c.first : `${c.first} ${t(lang, 'to')} ${c.last}`)}: ${rows}</li>`;
           })
           .join('')}</ul>`
-      : '<span class="muted">none</span>';
-  const counts = [...STANCES.filter((s) => m.counts[s] > 0).map((s) => `${s} ${m.counts[s]}`), m.counts.background > 0 ? `background ${m.counts.background}` : '', m.counts.history > 0 ? `about earlier events (not shown) ${m.counts.history}` : '']
+      : none;
+  const counts = [
+    ...STANCES.filter((s) => m.counts[s] > 0).map((s) => `${statusName(lang, s)} ${m.counts[s]}`),
+    m.counts.background > 0 ? `${t(lang, 'background')} ${m.counts.background}` : '',
+    m.counts.history > 0 ? `${t(lang, 'aboutEarlier')} ${m.counts.history}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `<section class="assessment" id="assessment" data-milestone-page="${esc(m.id)}" data-status="${esc(m.status)}">
-<h2><span lang="en">${esc(m.title.en)}</span></h2><div lang="ar" dir="rtl">${esc(m.title.ar)}</div>
-<p class="summary">${stanceBadge(m.status)} <span data-summary="en">${esc(m.summary.en)}</span></p>
+<h2><span lang="en"${lang === 'en' ? '' : ' dir="ltr"'}>${esc(m.title.en)}</span></h2><div lang="ar" dir="rtl">${esc(m.title.ar)}</div>
+<p class="summary">${badge(m.status)} <span data-summary="en"${lang === 'en' ? '' : ' lang="en" dir="ltr"'}>${esc(m.summary.en)}</span></p>
 <p class="summary" lang="ar" dir="rtl" data-summary="ar">${esc(m.summary.ar)}</p>
-<dl><dt>due</dt><dd>${esc(m.due)} ${due}</dd><dt>window</dt><dd>reports from ${esc(m.from)} count; earlier events are history</dd>
-<dt>status</dt><dd>${stanceBadge(m.status)}${m.since ? ` since ${esc(m.since)}` : ''}${m.firstBy ? `, first by ${esc(name(m.firstBy))}` : ''}</dd>
-<dt>sources</dt><dd>${sources}</dd><dt>contradictions</dt><dd>${contradictions}</dd><dt>reports</dt><dd>${esc(counts || 'none')}</dd></dl>
-<p class="muted">id <code>${esc(m.id)}</code> · JSON: <a href="/api/milestones/${encodeURIComponent(m.id)}">/api/milestones/${esc(m.id)}</a> · <a href="/?milestone=${encodeURIComponent(m.id)}#articles">its articles</a></p></section>`;
+<dl><dt>${esc(t(lang, 'due'))}</dt><dd>${esc(m.due)} ${due}</dd><dt>${esc(t(lang, 'window'))}</dt><dd>${esc(t(lang, 'windowText', m.from))}</dd>
+<dt>${esc(t(lang, 'status'))}</dt><dd>${badge(m.status)}${m.since ? ` ${esc(t(lang, 'since'))} ${esc(m.since)}` : ''}${m.firstBy ? `, ${esc(t(lang, 'firstBy'))} ${esc(name(m.firstBy))}` : ''}</dd>
+<dt>${esc(t(lang, 'sources'))}</dt><dd>${sources}</dd><dt>${esc(t(lang, 'contradictions'))}</dt><dd>${contradictions}</dd><dt>${esc(t(lang, 'reports'))}</dt><dd>${esc(counts || t(lang, 'none'))}</dd></dl>
+<p class="muted">id <code>${esc(m.id)}</code> · JSON: <a href="/api/milestones/${encodeURIComponent(m.id)}">/api/milestones/${esc(m.id)}</a> · <a href="/?milestone=${encodeURIComponent(m.id)}#articles">${esc(t(lang, 'itsArticles'))}</a></p></section>`;
 }
 
-export function milestonePage(view: MilestonePageView, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref' | 'englishBody'>): string {
+export function milestonePage(view: MilestonePageView, opts: Pick<LayoutOptions, 'nonce' | 'lang' | 'switchHref'>): string {
   const m = view.milestone;
+  const lang = opts.lang ?? 'en';
   const roles = new Set<CueRole>();
   for (const e of m.timeline) for (const c of view.cues.get(e.articleId) ?? []) roles.add(c.role);
-  const rows = m.timeline.map((e, i) => reportRow(e, i + 1, view)).join('');
+  const rows = m.timeline.map((e, i) => reportRow(e, i + 1, view, lang)).join('');
   const cut =
     view.total > m.timeline.length
-      ? `<p class="flag warn" data-cut="${view.total}">showing the newest ${m.timeline.length} of ${view.total} reports (the assessment counts them all); every report: <a href="/api/milestones/${encodeURIComponent(m.id)}">/api/milestones/${esc(m.id)}</a> or <code>marsad milestones ${esc(m.id)}</code></p>`
+      ? `<p class="flag warn" data-cut="${view.total}">${esc(t(lang, 'newestOf', m.timeline.length, view.total))} <a href="/api/milestones/${encodeURIComponent(m.id)}">/api/milestones/${esc(m.id)}</a> or <code>marsad milestones ${esc(m.id)}</code></p>`
       : '';
-  const body = `${assessmentSection(view)}
-<section id="timeline"><h3>${label('Timeline', 'الخط الزمني')}</h3>${cut}${timelineSvg(m, view.now)}</section>
-<section id="reports"><h3>${label('Reports', 'التقارير')}</h3>${roles.size > 0 ? cueLegend([...roles]) : ''}
-<div class="table-wrap"><table><thead><tr><th>#</th><th>report</th><th>event</th><th>outlet</th><th>stance</th><th>attribution</th><th>hedged</th><th>evidence</th><th></th></tr></thead>
-<tbody>${rows || '<tr><td colspan="9" class="muted">no reports in the window yet</td></tr>'}</tbody></table></div></section>`;
+  const head = (['report', 'event', 'outlet', 'stance', 'attribution', 'hedged', 'evidence'] as const).map((w) => `<th>${esc(t(lang, w))}</th>`).join('');
+  const body = `${assessmentSection(view, lang)}
+<section id="timeline"><h3>${heading(lang, 'timeline')}</h3>${cut}${timelineSvg(m, view.now, lang)}</section>
+<section id="reports"><h3>${heading(lang, 'reportsHeading')}</h3>${roles.size > 0 ? cueLegend([...roles], lang) : ''}
+<div class="table-wrap"><table><thead><tr><th>#</th>${head}<th></th></tr></thead>
+<tbody>${rows || `<tr><td colspan="9" class="muted">${esc(t(lang, 'noReportsInWindow'))}</td></tr>`}</tbody></table></div></section>`;
   return layout({ title: `${m.title.en} · marsad`, body, ...opts });
 }

@@ -4,6 +4,7 @@ import type { Attribution, CueRole } from '../../tagging/stance.js';
 import { STANCES, type Stance } from '../../tagging/schema.js';
 import { STANCE_COLOURS } from './colours.js';
 import { esc } from './html.js';
+import { t, type Lang } from './i18n.js';
 
 export { STANCE_COLOURS };
 
@@ -26,13 +27,13 @@ export function stanceBadge(stance: Status, text: string = stance): string {
 }
 
 /** The legend of the cue roles, as marks styled like the ones in the evidence. */
-export function cueLegend(roles: readonly CueRole[] = CUE_ROLES): string {
-  return `<p class="legend muted">cues: ${roles.map((r) => `<mark class="cue-${esc(r)}">${esc(r)}</mark>`).join(' ')}</p>`;
+export function cueLegend(roles: readonly CueRole[] = CUE_ROLES, lang: Lang = 'en'): string {
+  return `<p class="legend muted">${esc(t(lang, 'cues'))}: ${roles.map((r) => `<mark class="cue-${esc(r)}">${esc(r)}</mark>`).join(' ')}</p>`;
 }
 
 /** Who says it: the actor's English name (Arabic in the tooltip) and the quote when there is one. */
-export function attributionHtml(a: Attribution | null, names: ActorNames): string {
-  if (!a) return '<span class="muted">unattributed</span>';
+export function attributionHtml(a: Attribution | null, names: ActorNames, lang: Lang = 'en'): string {
+  if (!a) return `<span class="muted">${esc(t(lang, 'unattributed'))}</span>`;
   const name = names.get(a.who);
   const who = `<span data-actor="${esc(a.who)}" title="${esc(name ? `${name.ar} (${a.who})` : a.who)}">${esc(name?.en ?? a.who)}</span>`;
   return a.quote ? `${who}<div class="quote" dir="auto">“${esc(a.quote)}”</div>` : who;

@@ -120,7 +120,7 @@ export function alertRow(a: Alert, story?: { id: string; reports: number }, deli
   const ev = a.evidence[0];
   const storyId = story?.id ?? a.storyId;
   return `<tr data-alert="${esc(a.id)}"><td data-label="${esc(t(lang, 'created'))}">${time(a.createdAt)}</td><td data-label="${esc(t(lang, 'milestone'))}">${esc(a.milestone.id)}<div class="muted">${esc(t(lang, 'due'))} ${esc(a.milestone.due)}</div></td>
-<td><a href="/articles/${esc(a.article.id)}"${langAttrs(a.article.language)}>${esc(a.article.title ?? '(no headline)')}</a><div class="muted">${esc(a.article.source ?? 'outlet unknown')}, ${time(a.article.published)}${storyId ? ` · ${storyLink(storyId, story?.reports)}` : ''}</div>
+<td><a href="/articles/${esc(a.article.id)}"${langAttrs(a.article.language)}>${esc(a.article.title ?? t(lang, 'noHeadline'))}</a><div class="muted">${esc(a.article.source ?? t(lang, 'outletUnknown'))}, ${time(a.article.published)}${storyId ? ` · ${storyLink(storyId, story?.reports, lang)}` : ''}</div>
 ${ev ? `<div class="evidence"${langAttrs(a.article.language)}>${highlightEvidence(ev, 'milestone', a.milestone.id)}</div>` : ''}</td><td data-label="${esc(t(lang, 'delivery'))}">${alertDeliveryCell(a, deliveries, lang)}</td></tr>`;
 }
 

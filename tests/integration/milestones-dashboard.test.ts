@@ -207,6 +207,8 @@ describe('Arabic interface on the milestone, article and story pages', () => {
     expect(html).toContain('<dt>الموعد</dt>');
     expect(html).toContain('<dt>المصادر</dt>');
     expect(html).toContain('<h3>الخط الزمني</h3>');
+    // Dates after Arabic words are isolated left to right, or 2025-09-15 would read 15-09-2025.
+    expect(html).toContain(`الموعد \u2066${m.due}\u2069</text>`);
     expect(html).toContain('<th>التقرير</th><th>الحدث</th><th>الوسيلة</th><th>الموقف</th>');
     expect(html).toMatch(/<g class="legend-item" data-legend="started">.*?>بدأ<\/text><\/g>/);
     expect(html).toContain(`<span data-summary="en" lang="en" dir="ltr">`);
@@ -218,7 +220,7 @@ describe('Arabic interface on the milestone, article and story pages', () => {
     const page = await arabic(`/articles/${id}`);
     expect(page).toContain('<h3>المحطات</h3>');
     expect(page).toContain('<h3>نشرته أيضاً</h3>');
-    expect(page).toContain(' · نُشر <time');
+    expect(page).toContain(' · نُشر \u2066<time');
     expect(page).toContain(`<div class="text"${article.language === 'ar' ? ' lang="ar" dir="rtl"' : ' lang="en" dir="ltr"'}>`);
     expect(page).toMatch(/<span class="muted">الإشارات: \d+<\/span>/);
 

@@ -2,7 +2,7 @@ import type { ActorNames } from '../../milestones/assess.js';
 import type { Article, MilestoneRef, TagRef } from '../../model.js';
 import type { Mention } from '../../tagging/milestones.js';
 import { highlightCues, highlightEvidence, highlightText, type Highlight } from './highlight.js';
-import { esc, heading, highlightLegend, langAttrs, layout, textLangAttrs, time, type LayoutOptions } from './html.js';
+import { esc, heading, highlightLegend, langAttrs, layout, ltrIn, textLangAttrs, time, type LayoutOptions } from './html.js';
 import { counted, statusName, t, type Lang } from './i18n.js';
 import { attributionHtml, cueLegend, stanceBadge } from './stance.js';
 import { storyLink } from './story.js';
@@ -38,7 +38,7 @@ function mentionItem(m: Mention, milestoneId: string, language: string, names: A
   ]
     .filter(Boolean)
     .join(' ');
-  const dates = [m.eventDate ? `${esc(t(lang, 'event'))} ${esc(m.eventDate)}` : '', m.targetDate ? `${esc(t(lang, 'target'))} ${esc(m.targetDate)}` : ''].filter(Boolean).join(', ');
+  const dates = [m.eventDate ? `${esc(t(lang, 'event'))} ${ltrIn(lang, esc(m.eventDate))}` : '', m.targetDate ? `${esc(t(lang, 'target'))} ${ltrIn(lang, esc(m.targetDate))}` : ''].filter(Boolean).join(', ');
   return `<li class="mention" data-stance="${esc(m.stance)}">${stanceBadge(m.stance, statusName(lang, m.stance))} ${attributionHtml(m.attribution, names, lang)} ${flags}${dates ? ` <span class="muted">${dates}</span>` : ''}
 <div class="evidence"${language === 'ar' || language === 'en' ? ` lang="${esc(language)}"` : ''} dir="auto">${highlightCues(m.evidence, m.cues, milestoneId)}</div></li>`;
 }
@@ -77,7 +77,7 @@ export function articlePage(a: Article, opts: Pick<LayoutOptions, 'nonce' | 'lan
       : `<p class="muted">${esc(t(lang, 'noOtherOutlet'))}</p>`;
   const body = `<article data-article="${esc(a.id)}">
 <h2${langAttrs(a.language)}>${esc(a.title ?? t(lang, 'noHeadlineInText'))}</h2>
-<p class="muted">${esc(a.source ?? t(lang, 'outletUnknown'))}${a.author ? `, ${esc(a.author)}` : ''} · ${esc(t(lang, 'publishedOn'))} ${time(a.published)} · ${esc(t(lang, 'firstSeen'))} ${time(a.firstSeen)} · ${esc(a.language)} · ${esc(a.stage)}${a.baseline ? ` · ${esc(t(lang, 'baseline'))}` : ''}${a.url ? ` · <a href="${esc(a.url)}" rel="noreferrer noopener">${esc(t(lang, 'original'))}</a>` : ''}</p>
+<p class="muted">${esc(a.source ?? t(lang, 'outletUnknown'))}${a.author ? `, ${esc(a.author)}` : ''} · ${esc(t(lang, 'publishedOn'))} ${ltrIn(lang, time(a.published))} · ${esc(t(lang, 'firstSeen'))} ${ltrIn(lang, time(a.firstSeen))} · ${esc(a.language)} · ${esc(a.stage)}${a.baseline ? ` · ${esc(t(lang, 'baseline'))}` : ''}${a.url ? ` · <a href="${esc(a.url)}" rel="noreferrer noopener">${esc(t(lang, 'original'))}</a>` : ''}</p>
 ${a.storyId ? `<p class="story-of">${heading(lang, 'storyHeading')}: ${storyLink(a.storyId, storyReports, lang)}</p>` : ''}
 ${dup}
 ${highlightLegend(lang)}<div class="text"${langAttrs(a.language)}>${highlightText(a.text, articleHighlights(a))}</div>

@@ -31,6 +31,15 @@ export function heading(lang: Lang, word: Word): string {
   return lang === 'ar' ? esc(t('ar', word)) : label(t('en', word), t('ar', word));
 }
 
+/**
+ * A date or time inside Arabic text, kept left to right: after an Arabic word, 2025-09-15 would otherwise be
+ * laid out as 15-09-2025 (the bidi algorithm reads its digits as Arabic numbers). Unicode isolates, so it works
+ * in SVG text and tooltips too.
+ */
+export function ltrIn(lang: Lang, text: string): string {
+  return lang === 'ar' ? `\u2066${text}\u2069` : text;
+}
+
 /** A time as an ISO string in a <time> element, shortened for reading; "-" when unknown. */
 export function time(iso: string | null | undefined): string {
   if (!iso) return '-';

@@ -5,7 +5,7 @@ import { STANCES } from '../../tagging/schema.js';
 import type { CueRole, StanceCue } from '../../tagging/stance.js';
 import { STANCE_COLOURS } from './colours.js';
 import { highlightCues } from './highlight.js';
-import { esc, heading, layout, textLangAttrs, type LayoutOptions } from './html.js';
+import { esc, heading, layout, ltrIn, textLangAttrs, type LayoutOptions } from './html.js';
 import { counted, statusName, t, type Lang } from './i18n.js';
 import { attributionHtml, cueLegend, STANCE_MEANINGS, stanceBadge } from './stance.js';
 import { storyLink } from './story.js';
@@ -100,7 +100,7 @@ export function timelineSvg(m: MilestoneJson, now: Date, lang: Lang = 'en'): str
   const anchor = (px: number) => (px < L + 60 ? 'start' : px > W - R - 60 ? 'end' : 'middle');
   const xd = x(due);
   const xt = x(today);
-  const dueLine = `<g class="due" data-due="${esc(m.due)}"><line x1="${xd.toFixed(1)}" x2="${xd.toFixed(1)}" y1="${top - 8}" y2="${axisY}" stroke="#c92a2a" stroke-width="1.5" stroke-dasharray="5 3"/><text x="${xd.toFixed(1)}" y="${top - 12}" text-anchor="${anchor(xd)}" fill="#c92a2a">${esc(t(lang, 'due'))} ${esc(m.due)}</text></g>`;
+  const dueLine = `<g class="due" data-due="${esc(m.due)}"><line x1="${xd.toFixed(1)}" x2="${xd.toFixed(1)}" y1="${top - 8}" y2="${axisY}" stroke="#c92a2a" stroke-width="1.5" stroke-dasharray="5 3"/><text x="${xd.toFixed(1)}" y="${top - 12}" text-anchor="${anchor(xd)}" fill="#c92a2a">${esc(t(lang, 'due'))} ${ltrIn(lang, esc(m.due))}</text></g>`;
   const todayLine =
     Math.abs(xt - xd) > 1
       ? `<g class="today"><line x1="${xt.toFixed(1)}" x2="${xt.toFixed(1)}" y1="${top - 8}" y2="${axisY}" stroke="#adb5bd" stroke-dasharray="2 3"/><text x="${xt.toFixed(1)}" y="${top - 12}" text-anchor="${anchor(xt)}" fill="#868e96">${esc(t(lang, 'today'))}</text></g>`
@@ -111,7 +111,7 @@ export function timelineSvg(m: MilestoneJson, now: Date, lang: Lang = 'en'): str
       const colour = STANCE_COLOURS[e.stance];
       const fill = e.background ? '#fff' : colour;
       const dash = e.hedged ? ' stroke-dasharray="2.5 2"' : '';
-      const tip = `#${n} ${e.published}${e.eventDate ? ` (${t(lang, 'event')} ${e.eventDate})` : ''}: ${e.outlet ?? t(lang, 'outletUnknown')}, ${statusName(lang, e.stance)}${e.hedged ? `, ${t(lang, 'hedged')}` : ''}${e.background ? `, ${t(lang, 'background')}` : ''}`;
+      const tip = `#${n} ${ltrIn(lang, e.published)}${e.eventDate ? ` (${t(lang, 'event')} ${ltrIn(lang, e.eventDate)})` : ''}: ${e.outlet ?? t(lang, 'outletUnknown')}, ${statusName(lang, e.stance)}${e.hedged ? `, ${t(lang, 'hedged')}` : ''}${e.background ? `, ${t(lang, 'background')}` : ''}`;
       const numberColour = e.background || e.stance === 'started' ? '#1b1f24' : '#fff';
       const number = n < 100 ? `<text x="${cx.toFixed(1)}" y="${cy + 3.5}" text-anchor="middle" font-size="9" fill="${numberColour}">${n}</text>` : '';
       return `<a href="#report-${n}" class="mark" data-report="${n}" data-stance="${esc(e.stance)}" data-article="${esc(e.articleId)}"><title>${esc(tip)}</title><circle cx="${cx.toFixed(1)}" cy="${cy}" r="${r}" fill="${fill}" stroke="${colour}" stroke-width="2"${dash}/>${number}</a>`;
@@ -128,9 +128,9 @@ export function timelineSvg(m: MilestoneJson, now: Date, lang: Lang = 'en'): str
         `<g class="legend-item" data-legend="${esc(item.key)}"><title>${esc(item.key in STANCE_MEANINGS ? STANCE_MEANINGS[item.key as keyof typeof STANCE_MEANINGS] : item.key === 'hedged' ? 'a hedged report (sources, "reportedly")' : 'only restates the agreement')}</title><circle cx="${L + 6 + i * 112}" cy="${legendY}" r="6" fill="${item.fill}" stroke="${item.stroke}" stroke-width="2"${item.dash}/><text x="${L + 16 + i * 112}" y="${legendY + 4}" fill="#1b1f24">${esc(item.text)}</text></g>`,
     )
     .join('');
-  const caption = t(lang, 'timelineCaption', counted(lang, m.timeline.length, 'report'), m.from, isoDay(end), m.due);
+  const caption = t(lang, 'timelineCaption', counted(lang, m.timeline.length, 'report'), ...[m.from, isoDay(end), m.due].map((day) => ltrIn(lang, day)));
   return `<svg class="timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="timeline-title" xmlns="http://www.w3.org/2000/svg"><title id="timeline-title">${esc(caption)}</title>
-<line class="axis" x1="${L}" x2="${W - R}" y1="${axisY}" y2="${axisY}" stroke="#667"/><line x1="${L}" x2="${L}" y1="${axisY - 6}" y2="${axisY + 6}" stroke="#667"/><text x="${L}" y="${axisY + 32}" fill="#445">${esc(t(lang, 'from'))} ${esc(m.from)}</text>${ticks}${dueLine}${todayLine}
+<line class="axis" x1="${L}" x2="${W - R}" y1="${axisY}" y2="${axisY}" stroke="#667"/><line x1="${L}" x2="${L}" y1="${axisY - 6}" y2="${axisY + 6}" stroke="#667"/><text x="${L}" y="${axisY + 32}" fill="#445">${esc(t(lang, 'from'))} ${ltrIn(lang, esc(m.from))}</text>${ticks}${dueLine}${todayLine}
 <g class="marks">${marks}</g><g class="legend">${legend}</g></svg>`;
 }
 
@@ -145,7 +145,7 @@ function reportRow(e: TimelineJson, n: number, view: MilestonePageView, lang: La
   ]
     .filter(Boolean)
     .join(' ');
-  return `<tr class="report" id="report-${n}" data-entry="${esc(e.articleId)}" data-stance="${esc(e.stance)}"><td class="n"><a href="#report-${n}">${n}</a></td><td>${esc(e.published)}</td><td>${esc(e.eventDate ?? '-')}${e.targetDate ? `<div class="muted">${esc(t(lang, 'target'))} ${esc(e.targetDate)}</div>` : ''}</td>
+  return `<tr class="report" id="report-${n}" data-entry="${esc(e.articleId)}" data-stance="${esc(e.stance)}"><td class="n"><a href="#report-${n}">${n}</a></td><td>${esc(e.published)}</td><td>${esc(e.eventDate ?? '-')}${e.targetDate ? `<div class="muted">${esc(t(lang, 'target'))} ${ltrIn(lang, esc(e.targetDate))}</div>` : ''}</td>
 <td><span${textLangAttrs(e.outlet)}>${esc(e.outlet ?? t(lang, 'outletUnknown'))}</span>${e.title ? `<div class="muted"${textLangAttrs(e.title)}>${esc(e.title)}</div>` : ''}</td><td>${stanceBadge(e.stance, statusName(lang, e.stance))} ${flags}</td>
 <td>${attributionHtml(e.attribution, view.names, lang)}</td><td>${e.hedged ? `<span class="flag warn" title="${esc(t(lang, 'hedgedTitle'))}">${esc(t(lang, 'hedged'))}</span>` : ''}</td><td>${evidence}</td>
 <td><a href="/articles/${esc(e.articleId)}">${esc(t(lang, 'article'))}</a>${view.stories?.has(e.articleId) ? ` · ${storyLink(view.stories.get(e.articleId)!, undefined, lang)}` : ''}${e.url ? ` · <a href="${esc(e.url)}" rel="noreferrer noopener">${esc(t(lang, 'source'))}</a>` : ''}</td></tr>`;
@@ -164,7 +164,7 @@ function assessmentSection(view: MilestonePageView, lang: Lang): string {
   const none = `<span class="muted">${esc(t(lang, 'none'))}</span>`;
   const sources =
     m.sources.length > 0
-      ? `<ul>${m.sources.map((s) => `<li><span${textLangAttrs(s.outlet)}>${esc(s.outlet)}</span>: ${esc(counted(lang, s.reports, 'report'))} ${esc(t(lang, 'since'))} ${esc(s.first)}${s.attributions.length > 0 ? ` <span class="muted">(${esc(s.attributions.map(name).join(', '))})</span>` : ''}</li>`).join('')}</ul>`
+      ? `<ul>${m.sources.map((s) => `<li><span${textLangAttrs(s.outlet)}>${esc(s.outlet)}</span>: ${esc(counted(lang, s.reports, 'report'))} ${esc(t(lang, 'since'))} ${ltrIn(lang, esc(s.first))}${s.attributions.length > 0 ? ` <span class="muted">(${esc(s.attributions.map(name).join(', '))})</span>` : ''}</li>`).join('')}</ul>`
       : none;
   const contradictions =
     m.contradictions.length > 0
@@ -172,7 +172,7 @@ function assessmentSection(view: MilestonePageView, lang: Lang): string {
           .map((c) => {
             const by = c.attributions.length > 0 ? c.attributions.map(name).join(', ') : c.outlets.join(', ');
             const rows = c.articleIds.map((id) => (rowOf.has(id) ? `<a href="#report-${rowOf.get(id)}">#${rowOf.get(id)}</a>` : `<a href="/articles/${esc(id)}">${esc(id)}</a>`)).join(' ');
-            return `<li data-contradiction="${esc(c.stance)}"><span class="flag bad">${esc(t(lang, 'contradiction'))}</span> ${c.reports} ${badge(c.stance)} ${esc(t(lang, 'against'))} ${badge(c.against)} ${esc(t(lang, 'by'))} ${esc(by)}, ${esc(c.first === c.last ? c.first : `${c.first} ${t(lang, 'to')} ${c.last}`)}: ${rows}</li>`;
+            return `<li data-contradiction="${esc(c.stance)}"><span class="flag bad">${esc(t(lang, 'contradiction'))}</span> ${c.reports} ${badge(c.stance)} ${esc(t(lang, 'against'))} ${badge(c.against)} ${esc(t(lang, 'by'))} ${esc(by)}, ${esc(c.first === c.last ? ltrIn(lang, c.first) : `${ltrIn(lang, c.first)} ${t(lang, 'to')} ${ltrIn(lang, c.last)}`)}: ${rows}</li>`;
           })
           .join('')}</ul>`
       : none;
@@ -187,8 +187,8 @@ function assessmentSection(view: MilestonePageView, lang: Lang): string {
 <h2><span lang="en"${lang === 'en' ? '' : ' dir="ltr"'}>${esc(m.title.en)}</span></h2><div lang="ar" dir="rtl">${esc(m.title.ar)}</div>
 <p class="summary">${badge(m.status)} <span data-summary="en"${lang === 'en' ? '' : ' lang="en" dir="ltr"'}>${esc(m.summary.en)}</span></p>
 <p class="summary" lang="ar" dir="rtl" data-summary="ar">${esc(m.summary.ar)}</p>
-<dl><dt>${esc(t(lang, 'due'))}</dt><dd>${esc(m.due)} ${due}</dd><dt>${esc(t(lang, 'window'))}</dt><dd>${esc(t(lang, 'windowText', m.from))}</dd>
-<dt>${esc(t(lang, 'status'))}</dt><dd>${badge(m.status)}${m.since ? ` ${esc(t(lang, 'since'))} ${esc(m.since)}` : ''}${m.firstBy ? `, ${esc(t(lang, 'firstBy'))} ${esc(name(m.firstBy))}` : ''}</dd>
+<dl><dt>${esc(t(lang, 'due'))}</dt><dd>${esc(m.due)} ${due}</dd><dt>${esc(t(lang, 'window'))}</dt><dd>${esc(t(lang, 'windowText', ltrIn(lang, m.from)))}</dd>
+<dt>${esc(t(lang, 'status'))}</dt><dd>${badge(m.status)}${m.since ? ` ${esc(t(lang, 'since'))} ${ltrIn(lang, esc(m.since))}` : ''}${m.firstBy ? `, ${esc(t(lang, 'firstBy'))} ${esc(name(m.firstBy))}` : ''}</dd>
 <dt>${esc(t(lang, 'sources'))}</dt><dd>${sources}</dd><dt>${esc(t(lang, 'contradictions'))}</dt><dd>${contradictions}</dd><dt>${esc(t(lang, 'reports'))}</dt><dd>${esc(counts || t(lang, 'none'))}</dd></dl>
 <p class="muted">id <code>${esc(m.id)}</code> · JSON: <a href="/api/milestones/${encodeURIComponent(m.id)}">/api/milestones/${esc(m.id)}</a> · <a href="/?milestone=${encodeURIComponent(m.id)}#articles">${esc(t(lang, 'itsArticles'))}</a></p></section>`;
 }

@@ -5,11 +5,6 @@ import { UsageError, type CommandContext, type PlainContext } from './context.js
 // Only commander and the stage names are loaded to parse a command line and print help: each command's
 // module (and with it Redis, the config, the logger) is imported by its action, so `marsad --help` stays fast.
 
-/** Redis refuses writes with "OOM command not allowed ..." once it is at maxmemory with noeviction. */
-export function isRedisOutOfMemory(e: unknown): boolean {
-  return e instanceof Error && /^OOM /.test(e.message);
-}
-
 /** A command of the tree, whatever its options: what error messages and the runner need of it. */
 interface AnyCommand {
   name(): string;
@@ -62,7 +57,7 @@ async function execute(command: AnyCommand, io: Io, body: Body<PlainContext>, op
       return 2;
     }
     const { ConfigError } = await import('../config/yaml-file.js');
-    const { NoRedisError } = await import('../redis/errors.js');
+    const { isRedisOutOfMemory, NoRedisError } = await import('../redis/errors.js');
     if (e instanceof ConfigError || e instanceof NoRedisError) {
       io.err.write(`marsad ${name}: ${e.message}\n`);
       return 1;

@@ -5,7 +5,8 @@ import { DELIVERY_RETRY_OPTIONS, deliveryBackoffStrategy } from '../deliver/back
 import type { Logger } from '../log.js';
 import { queuePrefix } from '../redis/cluster.js';
 import { PermanentFailure } from './errors.js';
-import { isOutOfMemory, OutOfMemoryBackoff } from './oom-backoff.js';
+import { isRedisOutOfMemory } from '../redis/errors.js';
+import { OutOfMemoryBackoff } from './oom-backoff.js';
 import { jobIdFor, type JobData } from './jobs.js';
 import { STAGES, type Stage } from './names.js';
 import type { StageResult } from './pipeline.js';
@@ -290,7 +291,7 @@ export class QueueDoor {
       settings: { backoffStrategy: deliveryBackoffStrategy },
     });
     worker.on('failed', (job, err) => {
-      if (isOutOfMemory(err)) this.backOff(worker, stage, err);
+      if (isRedisOutOfMemory(err)) this.backOff(worker, stage, err);
       else {
         this.writesAgain(stage);
         log.warn({ stage, job_id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
@@ -301,7 +302,7 @@ export class QueueDoor {
       this.writesAgain(stage);
       this.done(stage, 'completed', job);
     });
-    worker.on('error', (err) => (isOutOfMemory(err) ? this.backOff(worker, stage, err) : log.error({ stage, err: err.message }, 'worker error')));
+    worker.on('error', (err) => (isRedisOutOfMemory(err) ? this.backOff(worker, stage, err) : log.error({ stage, err: err.message }, 'worker error')));
     this.workers.push({ worker, stage });
     return { stage, pause: () => worker.pause(), resume: () => worker.resume(), close: () => worker.close() };
   }

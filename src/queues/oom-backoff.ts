@@ -9,11 +9,6 @@ export const BASE_MS = 1_000;
 export const MAX_MS = 30_000;
 export const LOG_EVERY_MS = 60_000;
 
-/** Whether an error is Redis refusing a write for lack of memory. */
-export function isOutOfMemory(err: { message?: string } | null | undefined): boolean {
-  return typeof err?.message === 'string' && err.message.includes('OOM command not allowed');
-}
-
 export interface BackoffStep {
   /** How long to stop taking jobs. */
   pauseMs: number;

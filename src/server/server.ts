@@ -8,6 +8,7 @@ import { errorResponse, registerApi } from './api.js';
 import { registerAuth } from './auth.js';
 import { registerMetrics } from './metrics.js';
 import { readiness, redisUnavailable } from '../ops/readiness.js';
+import { isRedisOutOfMemory } from '../redis/errors.js';
 import { registerPages } from './pages.js';
 
 /** What `marsad run` and `marsad dashboard` check before they start this server (they load this module lazily). */
@@ -60,7 +61,7 @@ function redisFailure(err: unknown): string | null {
   if (e.name === 'MaxRetriesPerRequestError' || /^(Connection is closed|Stream isn't writeable|Command timed out)/.test(message) || /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/.test(e.code ?? '')) {
     return `Redis is unavailable: ${message}`;
   }
-  if (message.startsWith('OOM ')) return 'Redis is out of memory (maxmemory reached) and refused a write';
+  if (isRedisOutOfMemory(err)) return 'Redis is out of memory (maxmemory reached) and refused a write';
   return null;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_MS, isOutOfMemory, LOG_EVERY_MS, MAX_MS, OutOfMemoryBackoff } from '../../src/queues/oom-backoff.js';
+import { BASE_MS, LOG_EVERY_MS, MAX_MS, OutOfMemoryBackoff } from '../../src/queues/oom-backoff.js';
+import { isRedisOutOfMemory } from '../../src/redis/errors.js';
 
 describe('OutOfMemoryBackoff', () => {
   it('pauses for a doubling time up to the maximum and logs once per interval with the refusals since', () => {
@@ -24,9 +25,9 @@ describe('OutOfMemoryBackoff', () => {
   });
 
   it('knows Redis\'s refusal, also inside BullMQ\'s own messages', () => {
-    expect(isOutOfMemory(new Error("OOM command not allowed when used memory > 'maxmemory'."))).toBe(true);
-    expect(isOutOfMemory(new Error("Failed to add repeatable job for next iteration: OOM command not allowed when used memory > 'maxmemory'."))).toBe(true);
-    expect(isOutOfMemory(new Error('Connection is closed.'))).toBe(false);
-    expect(isOutOfMemory(null)).toBe(false);
+    expect(isRedisOutOfMemory(new Error("OOM command not allowed when used memory > 'maxmemory'."))).toBe(true);
+    expect(isRedisOutOfMemory(new Error("Failed to add repeatable job for next iteration: OOM command not allowed when used memory > 'maxmemory'."))).toBe(true);
+    expect(isRedisOutOfMemory(new Error('Connection is closed.'))).toBe(false);
+    expect(isRedisOutOfMemory(null)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { App } from '../app.js';
 import type { Logger } from '../log.js';
+import { keys } from '../store/keys.js';
 import type { Stage } from './names.js';
 import { syncDigestSchedulers, syncPollSchedulers, tickMs } from './schedulers.js';
 
@@ -13,11 +14,6 @@ import { syncDigestSchedulers, syncPollSchedulers, tickMs } from './schedulers.j
 export const CHECK_EVERY_MS = 15_000;
 const NOTE_SECONDS = 3600;
 
-/** Set once the schedulers are in place; its absence means Redis lost them. */
-export const schedulersMarkerKey = (prefix: string) => `${prefix}:schedulers:in-place`;
-/** When the schedulers were last re-created after Redis lost them (ISO time), for /readyz. */
-export const schedulersRecreatedKey = (prefix: string) => `${prefix}:schedulers:recreated`;
-
 export interface SchedulerKeeper {
   stop(): void;
 }
@@ -26,12 +22,12 @@ export interface SchedulerKeeper {
 export async function keepSchedulers(app: App, stages: readonly Stage[], log: Logger): Promise<SchedulerKeeper> {
   const polls = stages.includes('poll');
   const digests = stages.includes('digest');
-  const prefix = app.config.settings.redis.prefix;
+  const k = keys(app.config.settings.redis.prefix);
   const putInPlace = async () => {
     const poll = polls ? await syncPollSchedulers(app.queues, app.config.feeds, app.config.settings) : null;
     const subscribers = await app.subscribers.syncFromConfig(app.config.subscribers);
     if (digests) await syncDigestSchedulers(app.queues, await app.subscribers.list());
-    if (polls || digests) await app.redis.set(schedulersMarkerKey(prefix), new Date().toISOString());
+    if (polls || digests) await app.redis.set(k.schedulersInPlace, new Date().toISOString());
     return { poll, subscribers };
   };
 
@@ -45,10 +41,10 @@ export async function keepSchedulers(app: App, stages: readonly Stage[], log: Lo
     if (checking) return;
     checking = true;
     void (async () => {
-      if ((await app.redis.exists(schedulersMarkerKey(prefix))) === 1) return;
+      if ((await app.redis.exists(k.schedulersInPlace)) === 1) return;
       await putInPlace();
       const at = new Date().toISOString();
-      await app.redis.set(schedulersRecreatedKey(prefix), at, 'EX', NOTE_SECONDS);
+      await app.redis.set(k.schedulersRecreated, at, 'EX', NOTE_SECONDS);
       log.warn({ poll: polls, digest: digests }, 'Redis lost the job schedulers (emptied, or restarted without persistence): poll and digest schedulers and subscribers re-created');
     })()
       // Redis down or full: the next check tries again (the connection logs its own errors).
@@ -61,6 +57,6 @@ export async function keepSchedulers(app: App, stages: readonly Stage[], log: Lo
 
 /** What /readyz notes about the schedulers: that they were re-created lately, after Redis lost them. */
 export async function schedulerNotes(app: App): Promise<string[]> {
-  const recreated = await app.redis.get(schedulersRecreatedKey(app.config.settings.redis.prefix));
+  const recreated = await app.redis.get(keys(app.config.settings.redis.prefix).schedulersRecreated);
   return recreated ? [`job schedulers re-created at ${recreated} after Redis lost them`] : [];
 }

@@ -1,5 +1,6 @@
 import type { App } from '../app.js';
 import { STAGES, type Stage } from '../queues/names.js';
+import { keys } from '../store/keys.js';
 
 /**
  * A per-minute ring of each queue's waiting and failed counts, for the dashboard's last-hour sparklines (BullMQ
@@ -19,7 +20,7 @@ export interface SampleHistory {
 }
 
 export function samplesKey(app: App): string {
-  return `${app.config.settings.redis.prefix}:dashboard:queue-samples`;
+  return keys(app.config.settings.redis.prefix).queueSamples;
 }
 
 /** Writes this minute's counts unless another server did; drops the minutes that left the window. */

@@ -44,6 +44,12 @@ export function keys(p: string) {
     digestPending: (subscriberId: string) => `${p}:digest-pending:${subscriberId}`,
     digestLast: `${p}:digest-last`,
     unsubscribeKey: `${p}:unsubscribe-key`,
+    /** Set once the job schedulers are in place; its absence means Redis lost them (queues/scheduler-keeper.ts). */
+    schedulersInPlace: `${p}:schedulers:in-place`,
+    /** When the schedulers were last re-created after Redis lost them (ISO time), for /readyz. */
+    schedulersRecreated: `${p}:schedulers:recreated`,
+    /** The dashboard's per-minute queue samples (server/samples.ts). */
+    queueSamples: `${p}:dashboard:queue-samples`,
   };
 }
 
